@@ -194,6 +194,12 @@ class Panel:
             self.artists = self._setup(self.fig)
             if self.result is not None:
                 self._draw(self.artists, self.result, dict(self.params))
+            # Lay the figure out once, then freeze it: re-running the constrained layout on every slider step
+            # costs about as much as drawing the artists.
+            engine = self.fig.get_layout_engine()
+            if engine is not None:
+                engine.execute(self.fig)
+                self.fig.set_layout_engine("none")
         return self.fig
 
     def _canvas_is_widget(self) -> bool:

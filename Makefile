@@ -1,0 +1,64 @@
+# priorscope: `make lab` sets everything up and opens the course in JupyterLab; `make test` sets everything up and
+# runs the whole test suite. Both start from a fresh clone with nothing but Python >= 3.12 and network access to PyPI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+UV_VERSION := 0.13.9
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.priorscope-installed
+OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+export UV_COMPILE_BYTECODE := 1
+export UV_LINK_MODE := copy
+export PRIORSCOPE_JAX_CACHE ?= $(CURDIR)/build/jax-cache
+PYTEST_ARGS ?=
+
+.PHONY: help setup lab test test-unit test-notebooks lint format readme benchmark clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	@python=$$(tools/find-python) || exit 1; \
+	  echo "using $$python"; \
+	  "$$python" -m venv .tools && .tools/bin/python -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml constraints.txt .tools/bin/uv
+	@python=$$(tools/find-python) || exit 1; \
+	  [ -x $(PY) ] || .tools/bin/uv venv -q --python "$$python" $(VENV)
+	.tools/bin/uv pip install -q --python $(PY) -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(OVERRIDES): jupyter/overrides.json
+	@mkdir -p $(dir $@) && cp $< $@
+
+setup: $(STAMP) $(OVERRIDES)  ## create .venv with the package, its dev tools, and JupyterLab opening .md as notebooks
+
+lab: setup  ## set up, then open the course index in JupyterLab
+	$(VENV)/bin/jupyter lab index.md
+
+test: setup  ## set up, then run lint, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
+	$(VENV)/bin/ruff check lib tests tools benchmarks
+	$(VENV)/bin/ruff format --check lib tests tools benchmarks
+	$(PY) tools/curriculum.py --check
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-unit: setup  ## only the unit tests of lib/
+	$(VENV)/bin/pytest -m "not notebooks and not browser" $(PYTEST_ARGS)
+
+test-notebooks: setup  ## only execute the notebooks (fast mode) and sweep their panels
+	$(VENV)/bin/pytest -m notebooks $(PYTEST_ARGS)
+
+lint: setup  ## ruff
+	$(VENV)/bin/ruff check lib tests tools benchmarks && $(VENV)/bin/ruff format --check lib tests tools benchmarks
+
+format: setup  ## ruff format + fixes
+	$(VENV)/bin/ruff format lib tests tools benchmarks && $(VENV)/bin/ruff check --fix lib tests tools benchmarks
+
+readme: setup  ## regenerate the curriculum and claims tables (README.md, index.md) from the sources and the last test run
+	$(PY) tools/curriculum.py --write
+
+benchmark: setup  ## panel latency and notebook runtimes -> benchmarks/results/
+	$(PY) benchmarks/run.py
+
+clean:  ## remove the environment and build products
+	rm -rf $(VENV) .tools build

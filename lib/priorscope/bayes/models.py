@@ -1,0 +1,41 @@
+"""Small NumPyro models used by the foundations tutorials (all arguments are arrays, so they can be traced)."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpyro
+import numpyro.distributions as dist
+
+__all__ = ["normal_mean_model", "eight_schools_noncentered", "EIGHT_SCHOOLS"]
+
+#: The eight schools data: estimated coaching effects and their standard errors for SAT-V in eight high schools.
+#: Source: Rubin, D. B. (1981), "Estimation in parallel randomized experiments", J. Educational Statistics 6(4);
+#: as tabulated in Gelman et al., *Bayesian Data Analysis* (3rd ed.), Table 5.2. Public-domain summary statistics.
+EIGHT_SCHOOLS = {
+    "schools": ("A", "B", "C", "D", "E", "F", "G", "H"),
+    "y": (28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0),
+    "sigma": (15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0),
+}
+
+
+def normal_mean_model(
+    y: jax.Array, prior_mean: jax.Array, prior_scale: jax.Array, noise_scale: jax.Array
+) -> None:
+    r""":math:`\mu \sim \mathcal N(\mu_0, \tau^2)`, :math:`y_i \sim \mathcal N(\mu, \sigma^2)` (conjugate; see
+    :func:`priorscope.bayes.normal_normal_posterior` for the exact posterior)."""
+    mu = numpyro.sample("mu", dist.Normal(prior_mean, prior_scale))
+    with numpyro.plate("data", jnp.shape(y)[0]):
+        numpyro.sample("y", dist.Normal(mu, noise_scale), obs=y)
+
+
+def eight_schools_noncentered(sigma: jax.Array, y: jax.Array | None = None, tau_scale: jax.Array = 5.0) -> None:
+    r"""Eight schools, non-centred: :math:`\mu \sim \mathcal N(0, 5^2)`, :math:`\tau \sim \mathrm{HalfCauchy}(s)`,
+    :math:`\theta_j = \mu + \tau \tilde\theta_j`, :math:`\tilde\theta_j \sim \mathcal N(0, 1)`,
+    :math:`y_j \sim \mathcal N(\theta_j, \sigma_j^2)`."""
+    mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
+    tau = numpyro.sample("tau", dist.HalfCauchy(tau_scale))
+    with numpyro.plate("school", jnp.shape(sigma)[0]):
+        theta_tilde = numpyro.sample("theta_tilde", dist.Normal(0.0, 1.0))
+        theta = numpyro.deterministic("theta", mu + tau * theta_tilde)
+        numpyro.sample("obs", dist.Normal(theta, sigma), obs=y)
