@@ -8,7 +8,6 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.stats as jstats
 
-from priorscope.bayes.conjugate import normal_normal_posterior
 from priorscope.bayes.models import normal_mean_model
 from priorscope.inference.nuts import make_nuts
 
@@ -18,7 +17,7 @@ __all__ = ["NormalMeanExperiment", "normal_mean_experiment", "BetaBinomialGrid",
 class NormalMeanExperiment(NamedTuple):
     """NUTS vs the exact posterior of a normal mean (all arrays)."""
 
-    y: jax.Array  # (n,) simulated data
+    y: jax.Array  # (max_data,) simulated data; the first num_data are observed
     grid: jax.Array  # (G,) evaluation grid around the exact posterior
     exact_pdf: jax.Array  # (G,)
     prior_pdf: jax.Array  # (G,)
@@ -34,9 +33,10 @@ class NormalMeanExperiment(NamedTuple):
 def normal_mean_experiment(
     key: jax.Array,
     prior_scale: jax.Array,
-    num_data: int,
+    num_data: jax.Array,
     num_samples: int,
     *,
+    max_data: int = 200,
     true_mean: float = 1.0,
     prior_mean: float = 0.0,
     noise_scale: float = 1.0,
@@ -47,20 +47,26 @@ def normal_mean_experiment(
     :math:`\mu` with NUTS (``num_samples`` warm-up + ``num_samples`` draws per chain) and return it next to the
     closed-form posterior of :func:`priorscope.bayes.normal_normal_posterior`.
 
-    ``prior_scale`` is traced; ``num_data`` and ``num_samples`` fix shapes (static under jit).
+    ``prior_scale`` and ``num_data`` (at most ``max_data``) are traced: the data array always has ``max_data``
+    entries and a mask keeps the first ``num_data``. ``num_samples`` fixes shapes (static under jit).
     """
     k_data, k_mcmc = jax.random.split(key)
-    y = true_mean + noise_scale * jax.random.normal(k_data, (num_data,))
+    y = true_mean + noise_scale * jax.random.normal(k_data, (max_data,))
+    mask = jnp.arange(max_data) < num_data
     run = make_nuts(
         normal_mean_model,
-        (jnp.zeros(num_data), 0.0, 1.0, 1.0),
+        (jnp.zeros(max_data), 0.0, 1.0, 1.0, jnp.ones(max_data, bool)),
         num_warmup=num_samples,
         num_samples=num_samples,
         num_chains=num_chains,
     )
-    draws = run(k_mcmc, y, jnp.asarray(prior_mean), prior_scale, jnp.asarray(noise_scale)).samples["mu"]
-    exact = normal_normal_posterior(y, prior_mean, prior_scale, noise_scale)
-    lo, hi = exact.mean - 5 * exact.scale, exact.mean + 5 * exact.scale
+    draws = run(k_mcmc, y, jnp.asarray(prior_mean), prior_scale, jnp.asarray(noise_scale), mask).samples["mu"]
+    # the closed form with masked data: sum and count of the kept points
+    n = jnp.sum(mask)
+    precision = 1.0 / prior_scale**2 + n / noise_scale**2
+    exact_mean = (prior_mean / prior_scale**2 + jnp.sum(jnp.where(mask, y, 0.0)) / noise_scale**2) / precision
+    exact_sd = 1.0 / jnp.sqrt(precision)
+    lo, hi = exact_mean - 5 * exact_sd, exact_mean + 5 * exact_sd
     grid = jnp.linspace(lo, hi, 200)
     edges = jnp.linspace(lo, hi, num_bins + 1)
     counts, _ = jnp.histogram(draws.ravel(), bins=edges)
@@ -68,13 +74,13 @@ def normal_mean_experiment(
     return NormalMeanExperiment(
         y=y,
         grid=grid,
-        exact_pdf=jstats.norm.pdf(grid, exact.mean, exact.scale),
+        exact_pdf=jstats.norm.pdf(grid, exact_mean, exact_sd),
         prior_pdf=jstats.norm.pdf(grid, prior_mean, prior_scale),
         edges=edges,
         nuts_density=density,
         trace=draws[0],
-        exact_mean=exact.mean,
-        exact_sd=exact.scale,
+        exact_mean=exact_mean,
+        exact_sd=exact_sd,
         nuts_mean=jnp.mean(draws),
         nuts_sd=jnp.std(draws),
     )
@@ -96,20 +102,29 @@ def beta_binomial_grid(
     alpha: jax.Array, beta: jax.Array, successes: jax.Array, trials: jax.Array, num_points: int = 2001
 ) -> BetaBinomialGrid:
     r"""Posterior of a success probability under a :math:`\mathrm{Beta}(\alpha, \beta)` prior after ``successes``
-    of ``trials``, computed in closed form and, independently, by normalising prior × likelihood on a grid."""
-    p = jnp.linspace(0.0, 1.0, num_points + 2)[1:-1]
+    of ``trials``, computed in closed form and, independently, by normalising prior × likelihood numerically.
+
+    The numerical integral uses :math:`p = \sin^2\theta`, which turns the integrable endpoint singularities of a
+    Beta density with parameters :math:`\ge 1/2` into a bounded integrand, so the midpoint rule in
+    :math:`\theta` stays accurate to about :math:`10^{-10}` (float64) for the whole slider range. The returned grid ``p`` is
+    therefore denser near 0 and 1.
+    """
+    h = (jnp.pi / 2) / num_points
+    theta = (jnp.arange(num_points) + 0.5) * h  # midpoint rule: no endpoint evaluations
+    p = jnp.sin(theta) ** 2
     log_prior = jstats.beta.logpdf(p, alpha, beta)
     log_lik = successes * jnp.log(p) + (trials - successes) * jnp.log1p(-p)
+    log_jacobian = jnp.log(2 * jnp.sin(theta) * jnp.cos(theta))
     log_post = log_prior + log_lik
-    unnorm = jnp.exp(log_post - jnp.max(log_post))
-    grid_post = unnorm / jnp.trapezoid(unnorm, p)
+    unnorm = jnp.exp(log_post + log_jacobian - jnp.max(log_post + log_jacobian))
+    z = jnp.sum(unnorm) * h
     a_post, b_post = alpha + successes, beta + trials - successes
     return BetaBinomialGrid(
         p=p,
         prior_pdf=jnp.exp(log_prior),
         likelihood=jnp.exp(log_lik - jnp.max(log_lik)),
         posterior_pdf=jnp.exp(jstats.beta.logpdf(p, a_post, b_post)),
-        grid_posterior_pdf=grid_post,
+        grid_posterior_pdf=unnorm / z / jnp.exp(log_jacobian),
         posterior_mean=a_post / (a_post + b_post),
-        grid_posterior_mean=jnp.trapezoid(p * grid_post, p),
+        grid_posterior_mean=jnp.sum(p * unnorm) * h / z,
     )

@@ -20,13 +20,22 @@ EIGHT_SCHOOLS = {
 
 
 def normal_mean_model(
-    y: jax.Array, prior_mean: jax.Array, prior_scale: jax.Array, noise_scale: jax.Array
+    y: jax.Array,
+    prior_mean: jax.Array,
+    prior_scale: jax.Array,
+    noise_scale: jax.Array,
+    mask: jax.Array | None = None,
 ) -> None:
     r""":math:`\mu \sim \mathcal N(\mu_0, \tau^2)`, :math:`y_i \sim \mathcal N(\mu, \sigma^2)` (conjugate; see
-    :func:`priorscope.bayes.normal_normal_posterior` for the exact posterior)."""
+    :func:`priorscope.bayes.normal_normal_posterior` for the exact posterior).
+
+    ``mask`` (bool, shape of ``y``) drops observations without changing shapes, so a panel can vary the data size
+    as a traced value instead of compiling once per size.
+    """
     mu = numpyro.sample("mu", dist.Normal(prior_mean, prior_scale))
     with numpyro.plate("data", jnp.shape(y)[0]):
-        numpyro.sample("y", dist.Normal(mu, noise_scale), obs=y)
+        likelihood = dist.Normal(mu, noise_scale)
+        numpyro.sample("y", likelihood if mask is None else likelihood.mask(mask), obs=y)
 
 
 def eight_schools_noncentered(sigma: jax.Array, y: jax.Array | None = None, tau_scale: jax.Array = 5.0) -> None:
