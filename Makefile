@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml constraints.txt .tools/bin/uv
 	.tools/bin/uv pip install -q --python $(PY) -c constraints.txt -e '.[dev]'
 	@touch $@
 
-$(OVERRIDES): jupyter/overrides.json
+$(OVERRIDES): .binder/overrides.json
 	@mkdir -p $(dir $@) && cp $< $@
 
 setup: $(STAMP) $(OVERRIDES)  ## create .venv with the package, its dev tools, and JupyterLab opening .md as notebooks
