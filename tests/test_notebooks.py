@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BUILD, ROOT, notebook_sources
 
 pytestmark = pytest.mark.notebooks
@@ -59,7 +58,10 @@ def _execute(path: Path) -> dict:
     start, error = time.perf_counter(), None
     try:
         client = nbclient.NotebookClient(
-            nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            nb,
+            timeout=CELL_TIMEOUT_S,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
     except Exception as err:  # reported by the test below
@@ -126,5 +128,3 @@ def test_panels_finite(path: Path) -> None:
         if not row["finite"]
     ]
     assert not bad, f"panel sweep failures (panel, control, value, problem): {bad}"
-
-

@@ -32,43 +32,112 @@ TUTORIALS = [
     ("t05", "particles", "Particles: importance sampling, ESS, resampling, SMC"),
     ("t06", "tiny_transformers", "Tiny transformers"),
 ]
-A, B, C, D = "A. GPs and decisions", "B. Priors for Bayesian deep learning", "C. Amortized inference", "D. Diffusion"
-E, F, G = "E. Discrete diffusion LMs", "F. Judges and inference-time scaling", "G. Priors inside models and minds"
+A, B, C, D = (
+    "A. GPs and decisions",
+    "B. Priors for Bayesian deep learning",
+    "C. Amortized inference",
+    "D. Diffusion",
+)
+E, F, G = (
+    "E. Discrete diffusion LMs",
+    "F. Judges and inference-time scaling",
+    "G. Priors inside models and minds",
+)
 NOTEBOOKS = [
     ("01", "bayesopt_tutorial", A, "A Tutorial on Bayesian Optimization"),
-    ("02", "few_unique_candidates", A, "Scaling GP Optimization by Evaluating a Few Unique Candidates Multiple Times"),
+    (
+        "02",
+        "few_unique_candidates",
+        A,
+        "Scaling GP Optimization by Evaluating a Few Unique Candidates Multiple Times",
+    ),
     ("03", "bnn_surrogates_bo", A, "A Study of Bayesian Neural Network Surrogates for Bayesian Optimization"),
     ("04", "gp_pde_solver", A, "Solving High Frequency and Multi-Scale PDEs with Gaussian Processes"),
-    ("05", "rvgp_vector_fields", A, "Implicit GP representation of vector fields over arbitrary latent manifolds"),
-    ("06", "gpdp_fisheries", A, "Avoiding tipping points in fisheries management through GP Dynamic Programming"),
+    (
+        "05",
+        "rvgp_vector_fields",
+        A,
+        "Implicit GP representation of vector fields over arbitrary latent manifolds",
+    ),
+    (
+        "06",
+        "gpdp_fisheries",
+        A,
+        "Avoiding tipping points in fisheries management through GP Dynamic Programming",
+    ),
     ("07", "scale_mixture_nngp", B, "Scale Mixtures of Neural Network Gaussian Processes"),
     ("08", "functional_priors", B, "All You Need is a Good Functional Prior for Bayesian Deep Learning"),
-    ("09", "deep_kernel_machines", B, "A theory of representation learning gives a deep generalisation of kernel methods"),
+    (
+        "09",
+        "deep_kernel_machines",
+        B,
+        "A theory of representation learning gives a deep generalisation of kernel methods",
+    ),
     ("10", "martingale_posterior_np", B, "Martingale Posterior Neural Processes"),
-    ("11", "universality_lens", B, "The Universality Lens: Why Even Highly Over-Parametrized Models Learn Well"),
+    (
+        "11",
+        "universality_lens",
+        B,
+        "The Universality Lens: Why Even Highly Over-Parametrized Models Learn Well",
+    ),
     ("12", "hierarchical_few_shot", B, "A Hierarchical Bayesian Model for Deep Few-Shot Meta Learning"),
     ("13", "sequential_bayes_continual", B, "On Sequential Bayesian Inference for Continual Learning"),
     ("14", "pfn", C, "Transformers Can Do Bayesian Inference"),
     ("15", "lc_pfn", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
     ("16", "distribution_transformers", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
     ("17", "principles_of_diffusion", D, "The Principles of Diffusion Models"),
-    ("18", "stochastic_interpolants", D, "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions"),
-    ("19", "dpm_solver_pp", D, "DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models"),
+    (
+        "18",
+        "stochastic_interpolants",
+        D,
+        "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions",
+    ),
+    (
+        "19",
+        "dpm_solver_pp",
+        D,
+        "DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models",
+    ),
     ("20", "feynman_kac_correctors", D, "Feynman-Kac Correctors in Diffusion"),
     ("21", "diffusion_inverse_problems", D, "Solving Inverse Problems via Diffusion-Based Priors (ensemble)"),
     ("22", "geodream_toy", D, "GeoDream: Disentangling 2D and Geometric Priors (toy analogue)"),
-    ("23", "dimple_confident_decoding", E, "Dimple: Discrete Diffusion Multimodal LLM with Parallel Decoding"),
+    (
+        "23",
+        "dimple_confident_decoding",
+        E,
+        "Dimple: Discrete Diffusion Multimodal LLM with Parallel Decoding",
+    ),
     ("24", "energy_diffusion_lm", E, "Energy-Based Diffusion Language Models for Text Generation"),
     ("25", "judge_scaling_theory", F, "Demystifying LLM-as-a-Judge: Analytically Tractable Model"),
     ("26", "judging_on_simplex", F, "Judging LLMs on a Simplex"),
     ("27", "alphamath_mcts", F, "AlphaMath Almost Zero: process Supervision without process"),
     ("28", "prm_lessons", F, "The Lessons of Developing Process Reward Models in Mathematical Reasoning"),
-    ("29", "scan_denoising", F, "SCAN: Self-Denoising Monte Carlo Annotation for Robust Process Reward Learning"),
+    (
+        "29",
+        "scan_denoising",
+        F,
+        "SCAN: Self-Denoising Monte Carlo Annotation for Robust Process Reward Learning",
+    ),
     ("30", "biprm", F, "The Bidirectional Process Reward Model"),
-    ("31", "early_rejection", F, "Accelerating LLM Reasoning via Early Rejection with Partial Reward Modeling"),
+    (
+        "31",
+        "early_rejection",
+        F,
+        "Accelerating LLM Reasoning via Early Rejection with Partial Reward Modeling",
+    ),
     ("32", "canon_advantage", F, "Conditional Advantage Estimation for RL in Large Reasoning Models"),
-    ("33", "prior_influence_llm", G, "Identifying and Mitigating the Influence of the Prior Distribution in LLMs"),
-    ("34", "visual_priors_from_text", G, "Learning to See Before Seeing: LLM Visual Priors from Language Pre-training"),
+    (
+        "33",
+        "prior_influence_llm",
+        G,
+        "Identifying and Mitigating the Influence of the Prior Distribution in LLMs",
+    ),
+    (
+        "34",
+        "visual_priors_from_text",
+        G,
+        "Learning to See Before Seeing: LLM Visual Priors from Language Pre-training",
+    ),
     ("35", "consciousness_prior", G, "The Consciousness Prior"),
     ("36", "pv_rnn_meta_prior", G, "A Predictive-Coding-Inspired Variational RNN Model"),
 ]
@@ -141,8 +210,12 @@ def claims_table(snapshot: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     for c in snapshot.get("claims", []):
-        cond = {"abs": f"\\|m − e\\| ≤ {_fmt(c['tol'])}", "rel": f"\\|m − e\\| ≤ {_fmt(c['tol'])}·\\|e\\|",
-                "<=": "m ≤ e", ">=": "m ≥ e"}[c["op"]]
+        cond = {
+            "abs": f"\\|m − e\\| ≤ {_fmt(c['tol'])}",
+            "rel": f"\\|m − e\\| ≤ {_fmt(c['tol'])}·\\|e\\|",
+            "<=": "m ≤ e",
+            ">=": "m ≥ e",
+        }[c["op"]]
         status = {"pass": "✅", "fail": "❌", "not reproduced": "⚠️ not reproduced"}[c["status"]]
         desc = c["description"].replace("|", "\\|")
         lines.append(f"| `{c['id']}` | {desc} | {_fmt(c['measured'])} | {_fmt(c['expected'])} | {cond} | {status} |")
@@ -212,8 +285,10 @@ def main() -> int:
     have = {c["id"].split(".", 1)[0] for c in snapshot["claims"]}
     missing = [m for m in missing if m not in have]
     if missing:
-        print(f"no recorded claims for {missing} in {SNAPSHOT.relative_to(ROOT)}: run `make test` then `make readme`",
-              file=sys.stderr)
+        print(
+            f"no recorded claims for {missing} in {SNAPSHOT.relative_to(ROOT)}: run `make test` then `make readme`",
+            file=sys.stderr,
+        )
         return 1
     print("README.md and index.md are up to date")
     return 0

@@ -21,7 +21,17 @@ import numpy as np
 
 from priorscope import config
 
-__all__ = ["Claim", "ClaimFailed", "OPS", "check", "not_reproduced", "records", "clear", "table", "ClaimsTable"]
+__all__ = [
+    "Claim",
+    "ClaimFailed",
+    "OPS",
+    "check",
+    "not_reproduced",
+    "records",
+    "clear",
+    "table",
+    "ClaimsTable",
+]
 
 OPS = ("abs", "rel", "<=", ">=")
 _ID = re.compile(r"^[A-Za-z0-9]+\.[A-Za-z0-9_.\-]+$")

@@ -29,7 +29,6 @@ import platform
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import jax
 
@@ -50,7 +49,6 @@ __all__ = [
 ]
 
 MODES = ("fast", "full")
-_T = TypeVar("_T")
 
 
 def _read_mode() -> str:
@@ -205,9 +203,7 @@ def _progress_enabled() -> bool:
     return not os.environ.get("CI")
 
 
-def progress(
-    iterable: Iterable[_T], total: int | None = None, desc: str | None = None
-) -> Iterator[_T] | Iterable[_T]:
+def progress[T](iterable: Iterable[T], total: int | None = None, desc: str | None = None) -> Iterator[T] | Iterable[T]:
     """Wrap a long loop in a progress bar (a widget in JupyterLab, text in a terminal, nothing in CI)."""
     if not _progress_enabled():
         return iterable

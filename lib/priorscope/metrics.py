@@ -64,7 +64,9 @@ def _w2_squared_1d(a: jax.Array, b: jax.Array) -> jax.Array:
 def sliced_w2(key: jax.Array, x: jax.Array, y: jax.Array, num_projections: int = 128) -> jax.Array:
     r"""Sliced 2-Wasserstein distance between two point clouds.
 
-    .. math:: \mathrm{SW}_2(x, y) = \Big(\mathbb E_{\theta \sim U(S^{d-1})} W_2^2(\theta^\top x, \theta^\top y)\Big)^{1/2}
+    .. math::
+        \mathrm{SW}_2(x, y) = \Big(\mathbb E_{\theta \sim U(S^{d-1})}
+        W_2^2(\theta^\top x, \theta^\top y)\Big)^{1/2}
 
     Each one-dimensional :math:`W_2` is exact (quantile functions compared on merged breakpoints), so ``x`` and
     ``y`` may have different sizes.

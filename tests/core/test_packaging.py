@@ -9,9 +9,8 @@ import tomllib
 from pathlib import Path
 
 import yaml
-from packaging.requirements import Requirement
-
 from conftest import ROOT
+from packaging.requirements import Requirement
 
 LIB = ROOT / "lib" / "priorscope"
 UI_MODULES = ("matplotlib", "ipywidgets", "IPython", "priorscope.viz", "ipympl")
@@ -53,7 +52,9 @@ def test_python_requirement_is_312():
 
 def test_find_python_refuses_an_old_interpreter(tmp_path):
     fake = tmp_path / "python3"
-    fake.write_text("#!/bin/sh\nif [ \"$1\" = -c ] && echo \"$2\" | grep -q platform; then echo 3.11.7; exit 0; fi\nexit 1\n")
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = -c ] && echo "$2" | grep -q platform; then echo 3.11.7; exit 0; fi\nexit 1\n'
+    )
     fake.chmod(0o755)
     env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHON": str(fake)}
     out = subprocess.run([str(ROOT / "tools" / "find-python")], env=env, capture_output=True, text=True)

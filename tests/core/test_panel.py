@@ -6,7 +6,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-
 from priorscope.viz import Choice, FloatSlider, IntSlider, Panel, Toggle, registry
 
 TRACES = []
@@ -109,9 +108,7 @@ def test_sweep_drives_every_control_and_reports_finiteness():
 
 
 def test_sweep_reports_nonfinite_output():
-    panel = Panel(
-        "test.nan", lambda key, a: jnp.log(a) * jnp.ones(3), {"a": FloatSlider(0.0, 1.0, 0.5)}, _setup, _draw
-    )
+    panel = Panel("test.nan", lambda key, a: jnp.log(a) * jnp.ones(3), {"a": FloatSlider(0.0, 1.0, 0.5)}, _setup, _draw)
     rows = panel.sweep()
     assert [r["finite"] for r in rows] == [False, True, True]
 

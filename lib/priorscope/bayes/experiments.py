@@ -106,7 +106,8 @@ def beta_binomial_grid(
 
     The numerical integral uses :math:`p = \sin^2\theta`, which turns the integrable endpoint singularities of a
     Beta density with parameters :math:`\ge 1/2` into a bounded integrand, so the midpoint rule in
-    :math:`\theta` stays accurate to about :math:`10^{-10}` (float64) for the whole slider range. The returned grid ``p`` is
+    :math:`\theta` stays accurate to about :math:`10^{-10}` (float64) for the whole slider range.
+    The returned grid ``p`` is
     therefore denser near 0 and 1.
     """
     h = (jnp.pi / 2) / num_points

@@ -19,9 +19,7 @@ class RandomFunction(NamedTuple):
     grad_exact: jax.Array  # (n,) the derivative written out by hand
 
 
-def random_fourier_function(
-    key: jax.Array, x: jax.Array, lengthscale: jax.Array, num_features: int
-) -> RandomFunction:
+def random_fourier_function(key: jax.Array, x: jax.Array, lengthscale: jax.Array, num_features: int) -> RandomFunction:
     r"""A draw from (an approximation of) the RBF-kernel GP prior, and its derivative two ways.
 
     .. math::

@@ -97,7 +97,10 @@ def make_nuts(
         keys = jax.random.split(k_init, len(leaves))
         z0 = jax.tree_util.tree_unflatten(
             tree,
-            [jax.random.uniform(k, jnp.shape(x), jnp.result_type(x), -2.0, 2.0) for k, x in zip(keys, leaves, strict=True)],
+            [
+                jax.random.uniform(k, jnp.shape(x), jnp.result_type(x), -2.0, 2.0)
+                for k, x in zip(keys, leaves, strict=True)
+            ],
         )
         state = init_kernel(
             z0,
@@ -133,6 +136,9 @@ def to_arviz(result: NUTSResult) -> Any:
     return from_dict(
         {
             "posterior": {k: np.asarray(v) for k, v in result.samples.items()},
-            "sample_stats": {"diverging": np.asarray(result.diverging), "acceptance_rate": np.asarray(result.accept_prob)},
+            "sample_stats": {
+                "diverging": np.asarray(result.diverging),
+                "acceptance_rate": np.asarray(result.accept_prob),
+            },
         }
     )

@@ -103,8 +103,9 @@ def normal_mean_panel(name: str = "t02.nuts_vs_exact", num_chains: int = 2) -> P
 
     def setup(fig: Any) -> dict[str, Any]:
         ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.4, 1))
-        hist = ax1.stairs(jnp.zeros(40), jnp.linspace(0, 1, 41), fill=True, alpha=0.35, color=COLORS[0],
-                          label="NUTS draws")
+        hist = ax1.stairs(
+            jnp.zeros(40), jnp.linspace(0, 1, 41), fill=True, alpha=0.35, color=COLORS[0], label="NUTS draws"
+        )
         exact = ax1.plot([], [], color=COLORS[1], lw=2, label="exact posterior")[0]
         prior = ax1.plot([], [], "--", color="grey", label="prior")[0]
         truth = ax1.axvline(1.0, color="k", lw=1, ls=":", label="true μ")
@@ -112,7 +113,15 @@ def normal_mean_panel(name: str = "t02.nuts_vs_exact", num_chains: int = 2) -> P
         ax1.legend(loc="upper left", fontsize=8)
         trace = ax2.plot([], [], lw=0.7, color=COLORS[0])[0]
         ax2.set(xlabel="draw", ylabel="μ", title="chain 1 trace")
-        return {"ax1": ax1, "ax2": ax2, "hist": hist, "exact": exact, "prior": prior, "truth": truth, "trace": trace}
+        return {
+            "ax1": ax1,
+            "ax2": ax2,
+            "hist": hist,
+            "exact": exact,
+            "prior": prior,
+            "truth": truth,
+            "trace": trace,
+        }
 
     def draw(a: dict[str, Any], r: Any, params: dict[str, Any]) -> None:
         a["hist"].set_data(r.nuts_density, r.edges)

@@ -109,14 +109,32 @@ class FloatSlider(Control):
     def widget(self, name: str) -> Any:
         import ipywidgets as w
 
-        common = dict(description=self.description or name, continuous_update=True, readout=True,
-                      style={"description_width": "initial"}, layout=w.Layout(width="320px"))
+        common = dict(
+            description=self.description or name,
+            continuous_update=True,
+            readout=True,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="320px"),
+        )
         if self.log:
             lo, hi = math.log10(self.min), math.log10(self.max)
-            return w.FloatLogSlider(value=self.value, base=10, min=lo, max=hi,
-                                    step=self.step or (hi - lo) / 200, readout_format=".3g", **common)
-        return w.FloatSlider(value=self.value, min=self.min, max=self.max,
-                             step=self.step or (self.max - self.min) / 200, readout_format=".3g", **common)
+            return w.FloatLogSlider(
+                value=self.value,
+                base=10,
+                min=lo,
+                max=hi,
+                step=self.step or (hi - lo) / 200,
+                readout_format=".3g",
+                **common,
+            )
+        return w.FloatSlider(
+            value=self.value,
+            min=self.min,
+            max=self.max,
+            step=self.step or (self.max - self.min) / 200,
+            readout_format=".3g",
+            **common,
+        )
 
 
 @dataclass(frozen=True)
@@ -191,8 +209,12 @@ class IntSlider(Control):
     def widget(self, name: str) -> Any:
         import ipywidgets as w
 
-        common = dict(description=self.description or name, continuous_update=True,
-                      style={"description_width": "initial"}, layout=w.Layout(width="320px"))
+        common = dict(
+            description=self.description or name,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="320px"),
+        )
         if self.buckets is not None:
             return w.SelectionSlider(options=list(self.buckets), value=self.value, **common)
         return w.IntSlider(value=self.value, min=self.min, max=self.max, **common)
@@ -234,10 +256,18 @@ class Choice(Control):
 
         label = self.description or name
         if len(self.options) <= 4 and sum(map(len, self.options)) <= 40:
-            return w.ToggleButtons(options=list(self.options), value=self.value, description=label,
-                                   style={"description_width": "initial", "button_width": "auto"})
-        return w.Dropdown(options=list(self.options), value=self.value, description=label,
-                          style={"description_width": "initial"})
+            return w.ToggleButtons(
+                options=list(self.options),
+                value=self.value,
+                description=label,
+                style={"description_width": "initial", "button_width": "auto"},
+            )
+        return w.Dropdown(
+            options=list(self.options),
+            value=self.value,
+            description=label,
+            style={"description_width": "initial"},
+        )
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,9 @@ class Panel:
     def _validated(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         unknown = set(changes) - set(self.controls)
         if unknown:
-            raise ValueError(f"panel {self.name!r} has no control(s) {sorted(unknown)}; controls: {list(self.controls)}")
+            raise ValueError(
+                f"panel {self.name!r} has no control(s) {sorted(unknown)}; controls: {list(self.controls)}"
+            )
         return {n: self.controls[n].coerce(n, v) for n, v in changes.items()}
 
     def compute(self, **changes: Any) -> Any:
@@ -187,8 +189,12 @@ class Panel:
             with plt.ioff():
                 self.fig = plt.figure(figsize=self.figsize, layout="constrained")
             canvas = self.fig.canvas
-            for attr, value in (("header_visible", False), ("toolbar_visible", "fade-in-fade-out"),
-                                ("footer_visible", False), ("resizable", False)):
+            for attr, value in (
+                ("header_visible", False),
+                ("toolbar_visible", "fade-in-fade-out"),
+                ("footer_visible", False),
+                ("resizable", False),
+            ):
                 if hasattr(canvas, attr):
                     setattr(canvas, attr, value)
             self.artists = self._setup(self.fig)
@@ -235,8 +241,11 @@ class Panel:
         children = []
         if self.title:
             children.append(w.HTML(f"<b>{self.title}</b>"))
-        children += [w.HBox(list(self._widgets.values()), layout=w.Layout(flex_flow="row wrap")),
-                     figure, w.HBox([button, self._status])]
+        children += [
+            w.HBox(list(self._widgets.values()), layout=w.Layout(flex_flow="row wrap")),
+            figure,
+            w.HBox([button, self._status]),
+        ]
         self._box = w.VBox(children)
         self._box.add_class("priorscope-panel")  # the browser test finds panels by this class
         return self._box
@@ -319,8 +328,15 @@ class Panel:
                     finite = all_finite(result)
                 except Exception as err:  # reported, the test fails on it
                     finite, error = False, f"{type(err).__name__}: {err}"
-                rows.append({"control": pname, "value": value if not isinstance(value, np.generic) else value.item(),
-                             "finite": finite, "seconds": time.perf_counter() - start, "error": error})
+                rows.append(
+                    {
+                        "control": pname,
+                        "value": value if not isinstance(value, np.generic) else value.item(),
+                        "finite": finite,
+                        "seconds": time.perf_counter() - start,
+                        "error": error,
+                    }
+                )
         self.params = defaults
         self.set()
         return rows
@@ -339,8 +355,13 @@ class Panel:
             self.set(render=True, **{pname: value})
             times.append(time.perf_counter() - start)
         arr = np.asarray(times) * 1000
-        return {"panel": self.name, "updates": num_updates, "p50_ms": float(np.percentile(arr, 50)),
-                "p95_ms": float(np.percentile(arr, 95)), "max_ms": float(arr.max())}
+        return {
+            "panel": self.name,
+            "updates": num_updates,
+            "p50_ms": float(np.percentile(arr, 50)),
+            "p95_ms": float(np.percentile(arr, 95)),
+            "max_ms": float(arr.max()),
+        }
 
     def __repr__(self) -> str:
         return f"Panel({self.name!r}, controls={list(self.controls)})"
