@@ -11,6 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_LINK_MODE := copy
 export PRIORSCOPE_JAX_CACHE ?= $(CURDIR)/build/jax-cache
 PYTEST_ARGS ?=
+WORKERS ?= 2
 
 .PHONY: help setup lab test test-unit test-notebooks lint format readme benchmark clean
 
@@ -40,13 +41,13 @@ test: setup  ## set up, then run lint, unit, notebook, panel-sweep and browser t
 	$(VENV)/bin/ruff check lib tests tools benchmarks
 	$(VENV)/bin/ruff format --check lib tests tools benchmarks
 	$(PY) tools/curriculum.py --check
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) --dist load $(PYTEST_ARGS)
 
 test-unit: setup  ## only the unit tests of lib/
 	$(VENV)/bin/pytest -m "not notebooks and not browser" $(PYTEST_ARGS)
 
 test-notebooks: setup  ## only execute the notebooks (fast mode) and sweep their panels
-	$(VENV)/bin/pytest -m notebooks $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) --dist load -m notebooks $(PYTEST_ARGS)
 
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check lib tests tools benchmarks && $(VENV)/bin/ruff format --check lib tests tools benchmarks

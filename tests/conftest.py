@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -29,18 +31,22 @@ def rng_key():
     return jax.random.key(0)
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Print the runtime of every notebook executed in this session (fast mode)."""
-    import sys
+def pytest_sessionstart(session):
+    session.config._priorscope_start = time.time()
 
-    module = sys.modules.get("test_notebooks")
-    runs = getattr(module, "_RUNS", {}) if module else {}
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the runtime of every notebook executed in this session (fast mode), from build/runtimes/."""
+    start = getattr(config, "_priorscope_start", 0.0)
+    runs = []
+    for path in sorted((BUILD / "runtimes").glob("*.json")):
+        if path.stat().st_mtime >= start:
+            runs.append(json.loads(path.read_text()))
     if not runs:
         return
     terminalreporter.section("notebook runtimes (fast mode, seconds; budget 90 s each)")
-    for nb_id, run in runs.items():
+    for run in sorted(runs, key=lambda r: r["id"]):
         flag = "" if run["seconds"] <= run["budget_s"] else "  OVER BUDGET"
         status = "ok" if run["error"] is None else "FAILED"
-        terminalreporter.write_line(f"{nb_id:40s} {run['seconds']:7.1f}  {status}{flag}")
-    total = sum(r["seconds"] for r in runs.values())
-    terminalreporter.write_line(f"{'total':40s} {total:7.1f}")
+        terminalreporter.write_line(f"{run['id']:40s} {run['seconds']:7.1f}  {status}{flag}")
+    terminalreporter.write_line(f"{'total (sum over workers)':40s} {sum(r['seconds'] for r in runs):7.1f}")

@@ -1,9 +1,9 @@
 """Tiers 2 and 3: execute every tutorial and notebook in fast mode, then sweep every panel it registered.
 
-Each notebook runs once per session in a fresh kernel (``PRIORSCOPE_MODE=fast``); after its last cell a hidden
-cell sweeps every registered panel (each control at min/mid/max; results must be finite). Three tests then read
-that one execution: it ran without error, its claim checks were recorded and hold, and its panels stayed finite.
-Runtimes go to ``build/notebook_runtimes.json`` and are printed at the end of the session.
+Each notebook runs in a fresh kernel (``PRIORSCOPE_MODE=fast``); after its last cell a hidden cell sweeps every
+registered panel (each control at min/mid/max; results must be finite). One test per notebook then checks, in
+order: it ran without error, its claim checks were recorded and hold, and its panels stayed finite.
+Runtimes go to ``build/runtimes/<notebook>.json`` and are printed at the end of the session.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ pytestmark = pytest.mark.notebooks
 BUDGET_S = 90  # DESIGN.md: each notebook <= 90 s in fast mode on 2 cores (checked by the benchmark, not here)
 CELL_TIMEOUT_S = 300  # a hung cell fails the test instead of stalling CI
 SOURCES = notebook_sources()
-IDS = [p.stem for p in SOURCES]
-_RUNS: dict[str, dict] = {}
+PARAMS = [pytest.param(p, id=p.stem) for p in SOURCES]
 
 SWEEP_CELL = """\
 import json as _json, os as _os
@@ -38,8 +37,6 @@ def _execute(path: Path) -> dict:
     import nbformat
 
     nb_id = path.stem
-    if nb_id in _RUNS:
-        return _RUNS[nb_id]
     claims_dir, panels_dir = BUILD / "claims", BUILD / "panels"
     for d in (claims_dir, panels_dir, BUILD / "executed"):
         d.mkdir(parents=True, exist_ok=True)
@@ -75,7 +72,6 @@ def _execute(path: Path) -> dict:
     seconds = time.perf_counter() - start
     nbformat.write(nb, BUILD / "executed" / f"{nb_id}.ipynb")
     run = {"id": nb_id, "seconds": seconds, "error": error, "budget_s": BUDGET_S}
-    _RUNS[nb_id] = run
     _record_runtime(run)
     return run
 
@@ -87,23 +83,18 @@ def _meta_id(path: Path) -> str:
 
 
 def _record_runtime(run: dict) -> None:
-    out = BUILD / "notebook_runtimes.json"
-    data = json.loads(out.read_text()) if out.exists() else {}
-    data[run["id"]] = {"seconds": round(run["seconds"], 1), "ok": run["error"] is None}
-    out.write_text(json.dumps(data, indent=1, sort_keys=True))
+    out = BUILD / "runtimes"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{run['id']}.json").write_text(json.dumps(run))
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=IDS)
-def test_notebook_executes(path: Path) -> None:
+@pytest.mark.panels
+@pytest.mark.parametrize("path", PARAMS)
+def test_notebook(path: Path) -> None:
+    """Tier 2 (executes in fast mode, claims recorded and holding) and tier 3 (panel sweep finite)."""
     run = _execute(path)
     assert run["error"] is None, f"{path.relative_to(ROOT)} failed in fast mode:\n{run['error'][-4000:]}"
 
-
-@pytest.mark.parametrize("path", SOURCES, ids=IDS)
-def test_claims_hold(path: Path) -> None:
-    run = _execute(path)
-    if run["error"] is not None:
-        pytest.fail("the notebook did not execute; see test_notebook_executes")
     out = BUILD / "claims" / f"{_meta_id(path)}.json"
     assert out.exists(), f"{path.name} recorded no claim check (claims.check)"
     claims = json.loads(out.read_text())
@@ -112,13 +103,6 @@ def test_claims_hold(path: Path) -> None:
     failed = [c["id"] for c in claims if c["status"] == "fail"]
     assert not failed, f"failed claims: {failed}"
 
-
-@pytest.mark.panels
-@pytest.mark.parametrize("path", SOURCES, ids=IDS)
-def test_panels_finite(path: Path) -> None:
-    run = _execute(path)
-    if run["error"] is not None:
-        pytest.fail("the notebook did not execute; see test_notebook_executes")
     report = json.loads((BUILD / "panels" / f"{path.stem}.json").read_text())
     assert report, f"{path.name} registered no panel (priorscope.viz.Panel)"
     bad = [
