@@ -34,8 +34,10 @@ $(OVERRIDES): .binder/overrides.json
 
 setup: $(STAMP) $(OVERRIDES)  ## create .venv with the package, its dev tools, and JupyterLab opening .md as notebooks
 
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup  ## set up, then open the course index in JupyterLab
-	$(VENV)/bin/jupyter lab index.md
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) index.md
 
 test: setup  ## set up, then run lint, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
 	$(VENV)/bin/ruff check lib tests tools benchmarks

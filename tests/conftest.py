@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -31,21 +30,23 @@ def rng_key():
     return jax.random.key(0)
 
 
-def pytest_sessionstart(session):
-    session.config._priorscope_start = time.time()
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    """Print the runtime of every notebook executed in this session (fast mode), from build/runtimes/."""
-    start = getattr(config, "_priorscope_start", 0.0)
-    runs = []
-    for path in sorted((BUILD / "runtimes").glob("*.json")):
-        if path.stat().st_mtime >= start:
-            runs.append(json.loads(path.read_text()))
+def pytest_terminal_summary(terminalreporter):
+    """Print the fast-mode runtime of every notebook tested in this session (read from build/runtimes/)."""
+    ids = set()
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if "test_notebooks.py::test_notebook[" in nodeid and report.when == "call":
+                ids.add(nodeid.split("[", 1)[1].rstrip("]"))
+    runs = [
+        json.loads((BUILD / "runtimes" / f"{i}.json").read_text())
+        for i in sorted(ids)
+        if (BUILD / "runtimes" / f"{i}.json").exists()
+    ]
     if not runs:
         return
     terminalreporter.section("notebook runtimes (fast mode, seconds; budget 90 s each)")
-    for run in sorted(runs, key=lambda r: r["id"]):
+    for run in runs:
         flag = "" if run["seconds"] <= run["budget_s"] else "  OVER BUDGET"
         status = "ok" if run["error"] is None else "FAILED"
         terminalreporter.write_line(f"{run['id']:40s} {run['seconds']:7.1f}  {status}{flag}")

@@ -1,8 +1,9 @@
 """Tier 4: a real browser. JupyterLab on 127.0.0.1 in a temp dir, headless Debian Chromium driven by Playwright.
 
-Opens t02 (a MyST ``.md``: the shipped settings override must make it open as a notebook), runs all cells in fast
-mode, drags the first slider of the live panel and checks that the figure's canvas changed. No browser is
-downloaded: Playwright drives the system ``chromium``. Skips only where Chromium is absent, and never in CI.
+Opens the course index and t02 (MyST ``.md`` files: the shipped settings override must make them open as
+notebooks), runs all cells of t02 in fast mode, drags the first slider of the live panel and checks that the
+figure's canvas changed. No browser is downloaded: Playwright drives the system ``chromium``. Skips only where
+Chromium is absent, and never in CI.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def lab(tmp_path: Path):
     assert overrides.exists(), f"{overrides} is missing: `make setup` installs the JupyterLab settings override"
     root = tmp_path / "course"
     shutil.copytree(ROOT / "tutorials", root / "tutorials")
+    shutil.copy(ROOT / "index.md", root / "index.md")
     port = _free_port()
     env = {
         **os.environ,
@@ -122,17 +124,27 @@ def test_t02_slider_redraws_figure(lab: str) -> None:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{lab}/lab/tree/{NOTEBOOK}", timeout=120_000)
-            # the settings override opens a .md as a notebook, not as a text file
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+            # `make lab` opens the course index: it must open as a notebook whose links lead to the tutorials
+            page.goto(f"{lab}/lab/tree/index.md", timeout=120_000)
+            page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=120_000)
             page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
+            link = page.locator(f".jp-NotebookPanel a[href*='{NOTEBOOK}']").first
+            link.wait_for(timeout=60_000)
+            link.click()  # a learner's click: JupyterLab opens the linked .md with its default viewer
+            page.wait_for_function(
+                "(path) => { const w = window.jupyterapp.shell.currentWidget;"
+                " return w && w.hasClass('jp-NotebookPanel') && w.context.path === path; }",
+                arg=NOTEBOOK,
+                timeout=120_000,
+            )
+            page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell", timeout=120_000)
             page.wait_for_function(
                 "() => { const w = window.jupyterapp.shell.currentWidget;"
                 " return w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel; }",
                 timeout=120_000,
             )
             page.evaluate("async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-            panel = page.locator(".priorscope-panel").first
+            panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .priorscope-panel").first
             panel.wait_for(state="visible", timeout=240_000)
             canvas = panel.locator(".jupyter-matplotlib-canvas-div").first
             canvas.wait_for(state="visible", timeout=60_000)

@@ -1,0 +1,101 @@
+"""PRM labels (MC, first-error, SCAN), training against scikit-learn, and the ProcessBench metric by hand."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from priorscope.scaling import prm as P
+from sklearn.linear_model import LogisticRegression
+
+
+def test_mc_labels_by_hand():
+    counts = jnp.array([[8, 5, 0, 3], [8, 8, 8, 8]])
+    lab = P.mc_labels(counts, 8)
+    np.testing.assert_allclose(lab.soft, [[1, 5 / 8, 0, 3 / 8], [1, 1, 1, 1]])
+    np.testing.assert_array_equal(lab.hard, [[1, 1, 0, 1], [1, 1, 1, 1]])
+    np.testing.assert_array_equal(lab.mask, [[1, 1, 1, 0], [1, 1, 1, 1]])
+    np.testing.assert_array_equal(lab.first_error, [2, 4])
+
+
+def test_first_error_labels_by_hand():
+    y, m = P.first_error_labels(jnp.array([1, 3]), 3)
+    np.testing.assert_array_equal(y, [[1, 0, 0], [1, 1, 1]])
+    np.testing.assert_array_equal(m, [[1, 1, 0], [1, 1, 1]])
+
+
+def test_scan_labels_by_hand():
+    counts = jnp.array([[8, 6, 2, 0, 4], [8, 0, 0, 0, 8]])
+    correct = jnp.array([False, True])
+    y, m = P.scan_labels(counts, 8, jnp.array([0.5, 0.9]), correct, tolerance=2)
+    # incorrect: t_pred = 3; steps 1, 2 soft = min(1, m/SC) = min(1, 0.75/0.5), 0.25/0.5
+    np.testing.assert_allclose(y[0, :4], [1.0, 1.0, 0.5, 0.0])
+    np.testing.assert_array_equal(m[0], [1, 1, 1, 1, 0])
+    np.testing.assert_array_equal(y[1], 1.0)  # correct responses: all ones, no rollouts needed
+    np.testing.assert_array_equal(m[1], 1.0)
+
+
+def test_train_prm_matches_sklearn_logistic_regression():
+    rng = np.random.default_rng(0)
+    n, t, f = 600, 4, 3
+    x = rng.normal(size=(n, t, f))
+    w_true = np.array([1.5, -1.0, 0.5])
+    y = (rng.uniform(size=(n, t)) < 1 / (1 + np.exp(-(x @ w_true + 0.3)))).astype(float)
+    params, losses = P.train_prm(
+        jax.random.key(0),
+        jnp.asarray(x),
+        jnp.asarray(y),
+        jnp.ones((n, t)),
+        num_iters=600,
+        learning_rate=0.05,
+        weight_decay=0.0,
+        balance=False,
+    )
+    assert losses.shape == (600,) and float(losses[-1]) < float(losses[0])
+    ref = LogisticRegression(C=1e6, max_iter=2000).fit(x.reshape(-1, f), y.reshape(-1))
+    p_ref = ref.predict_proba(x.reshape(-1, f))[:, 1].reshape(n, t)
+    p = np.asarray(P.prm_scores(params, jnp.asarray(x)))
+    assert np.max(np.abs(p - p_ref)) < 0.01
+
+
+def test_mlp_prm_fits_a_nonlinear_rule():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(800, 1, 2))
+    y = (x[..., 0] * x[..., 1] > 0).astype(float)  # XOR-like: not linearly separable
+    lin, _ = P.train_prm(jax.random.key(0), jnp.asarray(x), jnp.asarray(y), jnp.ones_like(y), num_iters=300)
+    mlp, _ = P.train_prm(jax.random.key(0), jnp.asarray(x), jnp.asarray(y), jnp.ones_like(y), hidden=16, num_iters=800)
+    acc = lambda p: float(np.mean((np.asarray(P.prm_scores(p, jnp.asarray(x))) > 0.5) == y))
+    assert acc(lin) < 0.65 < 0.9 < acc(mlp)
+
+
+def test_predict_first_error_and_processbench_f1_by_hand():
+    scores = jnp.array([[0.9, 0.2, 0.8], [0.9, 0.9, 0.9], [0.4, 0.9, 0.9], [0.9, 0.9, 0.1]])
+    pred = P.predict_first_error(scores)
+    np.testing.assert_array_equal(pred, [1, 3, 0, 2])
+    true = jnp.array([1, 3, 2, 3])
+    out = P.processbench_f1(pred, true, 3)
+    # erroneous: samples 0 (hit), 2 (miss) -> 0.5; correct: samples 1 (hit), 3 (miss) -> 0.5
+    assert float(out["acc_error"]) == pytest.approx(0.5)
+    assert float(out["acc_correct"]) == pytest.approx(0.5)
+    assert float(out["f1"]) == pytest.approx(0.5)
+
+
+def test_aggregate_scores():
+    s = jnp.array([[0.9, 0.5, 0.8]])
+    assert float(P.aggregate_scores(s, "min")[0]) == pytest.approx(0.5)
+    assert float(P.aggregate_scores(s, "product")[0]) == pytest.approx(0.36)
+    assert float(P.aggregate_scores(s, "last")[0]) == pytest.approx(0.8)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="num_rollouts must be >= 1"):
+        P.mc_labels(jnp.zeros((2, 3)), 0)
+    with pytest.raises(ValueError, match=r"targets must lie in \[0.0, 1.0\]"):
+        P.train_prm(jax.random.key(0), jnp.zeros((2, 3, 1)), jnp.full((2, 3), 1.5), jnp.ones((2, 3)))
+    with pytest.raises(ValueError, match="features must be"):
+        P.train_prm(jax.random.key(0), jnp.zeros((2, 3)), jnp.zeros((2, 3)), jnp.ones((2, 3)))
+    with pytest.raises(ValueError, match="num_iters must be >= 1"):
+        P.train_prm(jax.random.key(0), jnp.zeros((2, 3, 1)), jnp.zeros((2, 3)), jnp.ones((2, 3)), num_iters=0)
+    with pytest.raises(ValueError, match="how must be one of"):
+        P.aggregate_scores(jnp.ones((1, 2)), "mean")
+    with pytest.raises(ValueError, match=r"threshold must lie in \[0.0, 1.0\]"):
+        P.predict_first_error(jnp.ones((1, 2)), 1.5)
