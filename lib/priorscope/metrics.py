@@ -1,9 +1,12 @@
 """Distances, scores and calibration: the yardsticks claim checks measure with.
 
-All functions are pure JAX and jit-able; argument checks run only on concrete (non-traced) inputs.
+All functions are pure JAX and jit-able; argument checks run only on concrete (non-traced) inputs. The heavier
+ones (sliced W2, energy distance) are compiled once per input shape, so calling them eagerly in a loop is cheap.
 """
 
 from __future__ import annotations
+
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -85,6 +88,11 @@ def sliced_w2(key: jax.Array, x: jax.Array, y: jax.Array, num_projections: int =
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must have the same dimension, got {x.shape[1]} and {y.shape[1]}")
     num_projections = check_int("num_projections", num_projections, min_value=1)
+    return _sliced_w2(key, jnp.asarray(x), jnp.asarray(y), num_projections)
+
+
+@functools.partial(jax.jit, static_argnums=3)
+def _sliced_w2(key: jax.Array, x: jax.Array, y: jax.Array, num_projections: int) -> jax.Array:
     theta = jax.random.normal(key, (x.shape[1], num_projections))
     theta = theta / jnp.linalg.norm(theta, axis=0, keepdims=True)
     return jnp.sqrt(jnp.mean(_w2_squared_1d(x @ theta, y @ theta)))
@@ -97,7 +105,11 @@ def energy_distance(x: jax.Array, y: jax.Array) -> jax.Array:
     """
     check_ndim("x", x, 2)
     check_ndim("y", y, 2)
+    return _energy_distance(jnp.asarray(x), jnp.asarray(y))
 
+
+@jax.jit
+def _energy_distance(x: jax.Array, y: jax.Array) -> jax.Array:
     def mean_dist(a: jax.Array, b: jax.Array) -> jax.Array:
         diff = a[:, None, :] - b[None, :, :]
         return jnp.mean(jnp.sqrt(jnp.sum(diff**2, -1) + 1e-30))

@@ -172,3 +172,17 @@ def test_panel_key_is_fixed_until_reseed():
     b = panel.set(s=1.0)
     c = panel.reseed()
     assert np.allclose(a, b) and not np.allclose(a, c)
+
+
+def test_traced_choice_passes_an_index_and_never_recompiles():
+    traces = []
+
+    def compute(key, kind):
+        traces.append(1)
+        return jax.lax.switch(kind, [lambda: jnp.zeros(2), lambda: jnp.ones(2), lambda: 2 * jnp.ones(2)])
+
+    panel = Panel("test.choice", compute, {"kind": Choice(("a", "b", "c"), "a", traced=True)}, _setup, _draw)
+    assert np.allclose(panel.set(kind="c"), 2.0) and np.allclose(panel.set(kind="b"), 1.0)
+    assert len(traces) == 1
+    with pytest.raises(ValueError, match="kind must be one of"):
+        panel.set(kind="d")

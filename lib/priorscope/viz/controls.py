@@ -5,7 +5,8 @@ Each control turns a widget value into the argument the panel's pure ``compute``
 * :class:`FloatSlider` → a traced float array (moving it never recompiles);
 * :class:`IntSlider` with ``buckets`` → a static Python int, snapped *up* to the nearest bucket, so a size slider
   compiles at most ``len(buckets)`` times; without buckets → a traced int32 array (use it for indices, not shapes);
-* :class:`Choice` → a static string; :class:`Toggle` → a static bool.
+* :class:`Choice` → a static string, or with ``traced=True`` a traced int32 index (use ``lax.switch``);
+  :class:`Toggle` → a static bool.
 """
 
 from __future__ import annotations
@@ -222,12 +223,24 @@ class IntSlider(Control):
 
 @dataclass(frozen=True)
 class Choice(Control):
-    """A categorical knob (kernel family, solver, acquisition), passed as a static string."""
+    """A categorical knob (kernel family, solver, acquisition).
+
+    By default the option is passed to ``compute`` as a static string (one compilation per option). With
+    ``traced=True`` it is passed as a traced int32 *index* into ``options``, so switching never recompiles:
+    branch with ``jax.lax.switch(index, branches, ...)`` inside ``compute``.
+    """
 
     options: tuple[str, ...]
     value: str
     description: str | None = None
-    static: bool = field(default=True, init=False)
+    traced: bool = False
+
+    @property
+    def static(self) -> bool:  # type: ignore[override]
+        return not self.traced
+
+    def to_arg(self, value: str) -> Any:
+        return jnp.asarray(self.options.index(value), dtype=jnp.int32) if self.traced else value
 
     def __post_init__(self) -> None:
         opts = tuple(self.options)
@@ -243,7 +256,7 @@ class Choice(Control):
         return value
 
     def static_values(self) -> list[str]:
-        return list(self.options)
+        return [] if self.traced else list(self.options)
 
     def sweep_values(self) -> list[str]:
         return list(self.options)

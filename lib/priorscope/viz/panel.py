@@ -198,8 +198,10 @@ class Panel:
                 if hasattr(canvas, attr):
                     setattr(canvas, attr, value)
             self.artists = self._setup(self.fig)
-            if self.result is not None:
-                self._draw(self.artists, self.result, dict(self.params))
+            if self.result is None:
+                self.result = self.compute()
+            # draw once before laying out, so titles and tick labels set by `draw` get room
+            self._draw(self.artists, self.result, dict(self.params))
             # Lay the figure out once, then freeze it: re-running the constrained layout on every slider step
             # costs about as much as drawing the artists.
             engine = self.fig.get_layout_engine()
