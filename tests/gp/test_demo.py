@@ -7,7 +7,7 @@ from priorscope import gp
 from priorscope.gp import demo
 
 
-@pytest.mark.parametrize("name", demo.KERNEL_FAMILIES)
+@pytest.mark.parametrize("name", ["RBF", "periodic"])
 def test_padded_fit_equals_unpadded(name):
     r = demo.regression_demo(jax.random.key(0), name, 0.7, 0.04, 10, max_points=16, num_test=20, num_grid=5)
     k = demo.make_kernel(name, 0.7)

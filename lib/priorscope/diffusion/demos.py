@@ -1,0 +1,256 @@
+"""Computations behind the diffusion notebooks' panels and claim checks (t04, 17, 19).
+
+Pure JAX, no plotting: each function returns arrays (images already binned, fields already on grids) that
+:mod:`priorscope.viz.diffusion` draws in place. Sizes (particles, grid resolution, maximum steps) are static
+Python ints; every slider value is traced.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from priorscope import metrics
+
+from . import gmm
+from .langevin import langevin
+from .schedules import time_grid
+from .solvers import integrate, step_orders
+
+__all__ = [
+    "LIM",
+    "grid_points",
+    "density_image",
+    "histogram_image",
+    "field_on_grid",
+    "NoisingView",
+    "noising_view",
+    "LangevinView",
+    "langevin_view",
+    "PathView",
+    "path_view",
+    "SolverView",
+    "solver_view",
+    "DEMO_SOLVERS",
+    "SolverErrors",
+    "solver_errors",
+]
+
+#: half-width of the square window all 2-D diffusion figures use
+LIM = 3.2
+
+
+def grid_points(lim: float, res: int):
+    """Cell centres of a ``res x res`` grid on ``[-lim, lim]^2``: ``(res * res, 2)``, rows run over y."""
+    c = (jnp.arange(res) + 0.5) / res * 2 * lim - lim
+    xx, yy = jnp.meshgrid(c, c)
+    return jnp.stack([xx.ravel(), yy.ravel()], axis=1)
+
+
+def density_image(mix, schedule, t, lim: float = LIM, res: int = 64):
+    """:math:`p_t` on a grid, shape ``(res, res)`` with rows = y (ready for ``imshow(origin="lower")``)."""
+    pts = grid_points(lim, res)
+    logp = jax.vmap(lambda x: gmm.log_prob_t(mix, schedule, x, t))(pts)
+    return jnp.exp(logp).reshape(res, res)
+
+
+def histogram_image(x, lim: float = LIM, res: int = 64):
+    """Normalised 2-D histogram (a density) of points ``x`` ``(n, 2)``; ``(res, res)`` with rows = y."""
+    h, _, _ = jnp.histogram2d(x[:, 0], x[:, 1], bins=res, range=jnp.array([[-lim, lim], [-lim, lim]]))
+    cell = (2 * lim / res) ** 2
+    return h.T / (x.shape[0] * cell)
+
+
+def field_on_grid(fn, lim: float = LIM, res: int = 13):
+    """A vector field ``fn(x: (2,)) -> (2,)`` on a coarse grid: points and vectors, each ``(res*res, 2)``."""
+    pts = grid_points(lim, res)
+    return pts, jax.vmap(fn)(pts)
+
+
+class NoisingView(NamedTuple):
+    """Forward noising at time t: the exact density, the exact score field, exact samples."""
+
+    density: jax.Array  # (res, res)
+    points: jax.Array  # (q*q, 2)
+    score: jax.Array  # (q*q, 2)
+    alpha: jax.Array
+    sigma: jax.Array
+
+
+def noising_view(mix, schedule, t, lim: float = LIM, res: int = 64, quiver: int = 13) -> NoisingView:
+    """Density image and score field of :math:`p_t`."""
+    pts, s = field_on_grid(lambda x: gmm.score(mix, schedule, x, t), lim, quiver)
+    return NoisingView(density_image(mix, schedule, t, lim, res), pts, s, schedule.alpha(t), schedule.sigma(t))
+
+
+class LangevinView(NamedTuple):
+    """Plain Langevin on :math:`p_t` next to the exact density."""
+
+    density: jax.Array  # (res, res) exact p_t
+    hist: jax.Array  # (res, res) Langevin particles
+    masses: jax.Array  # (K,) mode masses of the particles
+    target: jax.Array  # (K,) true mode weights
+    tv: jax.Array  # mode-mass TV
+    step: jax.Array  # the step size used
+
+
+def langevin_view(
+    key, mix, schedule, t, step_scale, num_steps, *, num_particles: int, max_steps: int,
+    lim: float = LIM, res: int = 64,
+) -> LangevinView:  # fmt: skip
+    r"""Run plain ULA on :math:`p_t` from uniform initial points on the window.
+
+    The step is :math:`\varepsilon = c\,v_{min}(t)` with
+    :math:`v_{min} = \min_k(\alpha_t^2 s_k^2) + \sigma_t^2` the smallest component variance at time :math:`t`
+    (ULA on a Gaussian of variance :math:`v` is stable for :math:`\varepsilon < 2v`), so ``step_scale``
+    :math:`c` means the same thing at every :math:`t`.
+    """
+    x0 = jax.random.uniform(key, (num_particles, mix.dim), minval=-lim, maxval=lim)
+    comp_var = jnp.min(jnp.linalg.eigvalsh(mix.covs))
+    v_min = schedule.alpha(t) ** 2 * comp_var + schedule.sigma(t) ** 2
+    step = step_scale * v_min
+    k2 = jax.random.fold_in(key, 1)
+    x = langevin(k2, lambda xi: gmm.score(mix, schedule, xi, t), x0, step, num_steps, max_steps=max_steps)
+    target = mix.weights
+    masses = metrics.mode_masses(x, schedule.alpha(t) * mix.means)
+    return LangevinView(
+        density_image(mix, schedule, t, lim, res),
+        histogram_image(x, lim, res),
+        masses,
+        target,
+        metrics.tv_distance(masses, target),
+        step,
+    )
+
+
+class PathView(NamedTuple):
+    """One path seen three ways: density + velocity at t, particle trajectories, endpoint histogram."""
+
+    density: jax.Array  # (res, res) p_t
+    points: jax.Array  # (q*q, 2)
+    velocity: jax.Array  # (q*q, 2)
+    trajectories: jax.Array  # (max_steps + 1, m, 2) a few particles' paths
+    hist: jax.Array  # (res, res) endpoints of all particles
+    tv: jax.Array  # endpoint mode-mass TV
+    modes: jax.Array  # (m,) final mode of each plotted trajectory
+
+
+def path_view(
+    key, mix, schedule, t, zeta, steps, *, num_particles: int, max_steps: int, num_traj: int = 24,
+    lim: float = LIM, res: int = 64, quiver: int = 13, t_start: float = 0.98, t_end: float = 1e-3,
+) -> PathView:  # fmt: skip
+    r"""Exact-score sampling with the :math:`\zeta`-SDE (Euler–Maruyama) from exact draws of :math:`p_{t_0}`.
+
+    The grid is uniform in log-SNR from ``t_start`` (default 0.98: the SDE drift of the rectified-flow path
+    blows up at :math:`t = 1`) to ``t_end``; ``steps`` may be traced (padded to ``max_steps``).
+    """
+    k1, k2 = jax.random.split(key)
+    x_T = gmm.sample_marginal(k1, mix, schedule, t_start, num_particles)
+    ts = time_grid(schedule, steps, kind="logsnr", t_start=t_start, t_end=t_end, max_steps=max_steps)
+    traj = integrate(
+        gmm.denoiser(mix, schedule), x_T, schedule, ts, solver="euler_maruyama", zeta=zeta, key=k2,
+        return_trajectory=True,
+    )  # fmt: skip
+    end = traj[-1]
+    pts, v = field_on_grid(lambda x: gmm.velocity(mix, schedule, x, t), lim, quiver)
+    masses = metrics.mode_masses(end, mix.means)
+    return PathView(
+        density_image(mix, schedule, t, lim, res),
+        pts,
+        v,
+        traj[:, :num_traj],
+        histogram_image(end, lim, res),
+        metrics.tv_distance(masses, mix.weights),
+        gmm.assign_modes(mix, end[:num_traj]),
+    )
+
+
+#: the solvers compared side by side in notebook 19: (label, data prediction?, order)
+DEMO_SOLVERS = (("DDIM", True, 1), ("DPM-Solver-2M (noise)", False, 2), ("DPM-Solver++(2M)", True, 2))
+
+
+class SolverView(NamedTuple):
+    """Endpoints of several solvers from the same x_T next to a fine reference, with their errors."""
+
+    reference: jax.Array  # (n, 2)
+    endpoints: jax.Array  # (S, n, 2)
+    errors: jax.Array  # (S,) mean ||x_N - x_ref||
+    hist_ref: jax.Array  # (res, res)
+
+
+def solver_view(
+    key, mix, schedule, cond_mask, guidance, steps, *, num_particles: int, max_steps: int,
+    grid: str = "logsnr", ref_steps: int = 500, lim: float = LIM, res: int = 64, t_end: float = 1e-3,
+) -> SolverView:  # fmt: skip
+    """DDIM vs DPM-Solver-2M vs DPM-Solver++(2M) with classifier-free guidance at weight ``guidance``."""
+    model = gmm.denoiser(mix, schedule, cond_mask=cond_mask, guidance=guidance)
+    x_T = jax.random.normal(key, (num_particles, mix.dim))
+    ts_ref = time_grid(schedule, ref_steps, kind="logsnr", t_end=t_end)
+    ref = integrate(model, x_T, schedule, ts_ref, solver="dpm++3m")
+    ts = time_grid(schedule, steps, kind=grid, t_end=t_end, max_steps=max_steps)
+    outs = []
+    for _, data, order in DEMO_SOLVERS:
+        name = {(True, 1): "ddim", (False, 2): "dpm2m", (True, 2): "dpm++2m"}[(data, order)]
+        orders = step_orders(name, steps, max_steps=max_steps)
+        outs.append(integrate(model, x_T, schedule, ts, solver=name, orders=orders))
+    ends = jnp.stack(outs)
+    errs = jnp.mean(jnp.linalg.norm(ends - ref[None], axis=-1), axis=-1)
+    return SolverView(ref, ends, errs, histogram_image(ref, lim, res))
+
+
+class SolverErrors(NamedTuple):
+    """Mean endpoint error against a fine reference, per solver and step count."""
+
+    steps: tuple  # (S,) step counts
+    ddim: jax.Array  # (S,)
+    dpm2m: jax.Array  # (S,) noise-prediction multistep
+    dpmpp2m: jax.Array  # (S,) data-prediction multistep (DPM-Solver++)
+    reference_gap: jax.Array  # mean ||ref(ref_steps) - ref(ref_steps / 2)||: the reference's own accuracy
+
+
+def _solver_errors(x_T, mix, schedule, cond_mask, guidance, steps_list, grid, ref_steps, t_end):
+    model = gmm.denoiser(mix, schedule, cond_mask=cond_mask, guidance=guidance)
+
+    def ref(n):
+        return integrate(model, x_T, schedule, time_grid(schedule, n, t_end=t_end), solver="dpm++3m")
+
+    x_ref = ref(ref_steps)
+    gap = jnp.mean(jnp.linalg.norm(x_ref - ref(ref_steps // 2), axis=-1))
+    m = max(steps_list)
+    ts = jnp.stack([time_grid(schedule, n, kind=grid, t_end=t_end, max_steps=m) for n in steps_list])
+    o2 = jnp.stack([step_orders("dpm++2m", n, max_steps=m) for n in steps_list])
+    o1 = jnp.ones_like(o2)
+
+    def err(x):
+        return jnp.mean(jnp.linalg.norm(x - x_ref, axis=-1), axis=-1)
+
+    # DDIM is the data-prediction multistep rule at order 1: one compiled body serves DDIM and ++(2M)
+    data = jax.vmap(lambda t, o: integrate(model, x_T, schedule, t, solver="dpm++2m", orders=o))
+    noise = jax.vmap(lambda t, o: integrate(model, x_T, schedule, t, solver="dpm2m", orders=o))
+    e_data = err(data(jnp.concatenate([ts, ts]), jnp.concatenate([o1, o2])))
+    s = len(steps_list)
+    return e_data[:s], err(noise(ts, o2)), e_data[s:], gap
+
+
+_solver_errors_jit = jax.jit(_solver_errors, static_argnames=("steps_list", "grid", "ref_steps", "t_end"))
+
+
+def solver_errors(
+    x_T, mix, schedule, cond_mask, guidance, steps_list, *, grid="logsnr", ref_steps=1000, t_end=1e-3
+) -> SolverErrors:
+    """Endpoint errors of DDIM, DPM-Solver-2M (noise) and DPM-Solver++(2M) from the same ``x_T`` ``(n, d)``.
+
+    The reference is DPM-Solver++(3M) with ``ref_steps`` log-SNR steps; its own accuracy is reported as the
+    gap to the same solver with half the steps. Guidance is classifier-free with weight ``guidance``
+    toward the components in ``cond_mask`` (``guidance=0`` is the unconditional model); it is traced,
+    so every weight reuses one compilation.
+    """
+    steps_list = tuple(int(n) for n in steps_list)
+    if not steps_list or min(steps_list) < 1:
+        raise ValueError(f"steps_list must hold ints >= 1, got {steps_list}")
+    if ref_steps < 2 * max(steps_list):
+        raise ValueError(f"ref_steps must be >= 2 * max(steps_list) = {2 * max(steps_list)}, got {ref_steps}")
+    out = _solver_errors_jit(x_T, mix, schedule, jnp.asarray(cond_mask), guidance, steps_list, grid, ref_steps, t_end)
+    return SolverErrors(steps_list, *out)

@@ -1,0 +1,456 @@
+r"""Choosing one of k candidates: best-of-k, softmax at a temperature, votes, and the exact best-of-k error.
+
+A policy proposes k i.i.d. candidates :math:`\hat y_1, \dots, \hat y_k` and a judge scores them with rewards
+:math:`R_i`. Three selection rules are used across track F:
+
+* **best-of-k** (the :math:`T \to 0` limit, handled explicitly as an argmax, never as a tiny temperature):
+  :math:`i^\star = \arg\max_i R_i`;
+* **softmax at temperature** :math:`T > 0`: :math:`P(i) = e^{R_i/T} / \sum_j e^{R_j/T}`;
+* **majority / weighted vote** over discrete answers.
+
+Temperature convention (chosen once for the whole suite): ``temperature`` must be > 0; the argmax rule is its
+own
+function (:func:`best_of_k_index`) or, in the theory functions, the separate flag ``greedy=True``. A
+temperature
+of 0 is rejected with a ``ValueError`` rather than silently turned into an argmax.
+
+The exact theory follows Halder and Pehlevan (2025), "Demystifying LLM-as-a-Judge: Analytically Tractable
+Model
+for Inference-Time Scaling", arXiv:2512.19905. Candidates are Gaussian, :math:`\hat y \sim N(\mu, s^2)`, the
+target
+is :math:`f^\star`, the judge rewards closeness to its own target :math:`r`: :math:`R(\hat y) = -(\hat y -
+r)^2`.
+In coordinates centred at :math:`\mu` write :math:`a = r - \mu` (judge offset) and :math:`b = f^\star - \mu`
+(target
+offset). With distances :math:`t_i = |\hat y_i - a|` of law :math:`G(t) = \Phi((a+t)/s) - \Phi((a-t)/s)`, the
+best-of-k candidate is the one with the smallest distance, and since :math:`U = G(t_{\min}) \sim
+\mathrm{Beta}(1, k)`,
+
+.. math::
+
+    E_k(a, b) = \mathbb E\big[(\hat y_{\rm sel} - b)^2\big]
+              = \int_0^1 h\big(G^{-1}(1 - V^{1/k})\big)\, dV,
+    \qquad h(t) = \frac{\varphi(a+t)(a+t-b)^2 + \varphi(a-t)(a-t-b)^2}{\varphi(a+t) + \varphi(a-t)},
+
+an exact one-dimensional integral (no simulation), evaluated here by Gauss–Legendre quadrature. When the
+judge is
+the teacher (:math:`a = b`) and :math:`b \sim N(0, v)` over test points, the nearest-point law
+:math:`G(t) \approx 2 t\, p(b)` gives the asymptote (derived for this suite, checked against the quadrature)
+
+.. math::
+
+    E_k \simeq \frac{C}{k^2}, \qquad C = \frac{\pi s^2}{\sqrt{1 - 2 v / s^2}} \quad (v < s^2/2).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy.special import ndtr
+
+from priorscope._checks import check_in_range, check_int, check_positive, is_concrete
+
+__all__ = [
+    "SelectionGeometry",
+    "best_of_k_index",
+    "softmax_selection_probs",
+    "softmax_select",
+    "majority_vote",
+    "weighted_vote",
+    "best_of_k_success",
+    "best_of_k_error_point",
+    "best_of_k_error",
+    "best_of_k_curve",
+    "random_pick_error",
+    "best_of_k_constant",
+    "softmax_selection_error_mc",
+]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Selection rules on a vector of rewards
+# ----------------------------------------------------------------------------------------------------
+
+
+def best_of_k_index(rewards: jax.Array) -> jax.Array:
+    """Index of the best candidate (the :math:`T \\to 0` rule), ties to the lowest index.
+
+    Args:
+        rewards: ``(..., k)`` judge rewards.
+
+    Returns:
+        ``(...)`` int32 indices of the argmax along the last axis.
+    """
+    rewards = jnp.asarray(rewards)
+    if rewards.ndim < 1 or rewards.shape[-1] < 1:
+        raise ValueError(f"rewards must have a last axis of length k >= 1, got shape {rewards.shape}")
+    return jnp.argmax(rewards, axis=-1)
+
+
+def softmax_selection_probs(rewards: jax.Array, temperature: jax.Array) -> jax.Array:
+    r"""Selection probabilities :math:`P(i) = e^{R_i/T} / \sum_j e^{R_j/T}` along the last axis.
+
+    Args:
+        rewards: ``(..., k)`` rewards.
+        temperature: scalar :math:`T > 0` (traced is fine). Use :func:`best_of_k_index` for :math:`T \to 0`.
+
+    Returns:
+        ``(..., k)`` probabilities summing to 1.
+    """
+    check_positive("temperature", temperature)
+    rewards = jnp.asarray(rewards)
+    if rewards.ndim < 1 or rewards.shape[-1] < 1:
+        raise ValueError(f"rewards must have a last axis of length k >= 1, got shape {rewards.shape}")
+    return jax.nn.softmax(rewards / temperature, axis=-1)
+
+
+def softmax_select(key: jax.Array, rewards: jax.Array, temperature: jax.Array) -> jax.Array:
+    """Sample one index per row from the softmax at ``temperature`` (> 0).
+
+    Args:
+        key: PRNG key.
+        rewards: ``(..., k)`` rewards.
+        temperature: scalar :math:`T > 0`.
+
+    Returns:
+        ``(...)`` sampled indices.
+    """
+    probs = softmax_selection_probs(rewards, temperature)
+    return jax.random.categorical(key, jnp.log(probs), axis=-1)
+
+
+def weighted_vote(answers: jax.Array, weights: jax.Array, num_classes: int) -> jax.Array:
+    """The answer with the largest total weight (ties to the lowest class id).
+
+    Args:
+        answers: ``(..., k)`` integer answers in ``[0, num_classes)``.
+        weights: ``(..., k)`` non-negative weights (e.g. judge scores).
+        num_classes: number of distinct answers (static).
+
+    Returns:
+        ``(...)`` winning answers.
+    """
+    num_classes = check_int("num_classes", num_classes, min_value=1)
+    check_positive("weights", weights, allow_zero=True)
+    answers = jnp.asarray(answers)
+    if is_concrete(answers) and answers.size and (int(answers.min()) < 0 or int(answers.max()) >= num_classes):
+        raise ValueError(f"answers must lie in [0, {num_classes - 1}], got range [{answers.min()}, {answers.max()}]")
+    one_hot = jax.nn.one_hot(answers, num_classes)
+    totals = jnp.sum(one_hot * jnp.asarray(weights)[..., None], axis=-2)
+    return jnp.argmax(totals, axis=-1)
+
+
+def majority_vote(answers: jax.Array, num_classes: int) -> jax.Array:
+    """The most frequent answer (ties to the lowest class id): :func:`weighted_vote` with unit weights."""
+    answers = jnp.asarray(answers)
+    return weighted_vote(answers, jnp.ones(answers.shape), num_classes)
+
+
+def best_of_k_success(p: jax.Array, k: jax.Array) -> jax.Array:
+    r"""Probability that at least one of k i.i.d. attempts succeeds (pass@k): :math:`1 - (1 - p)^k`.
+
+    Args:
+        p: per-attempt success probability in [0, 1].
+        k: number of attempts, >= 1.
+    """
+    check_in_range("p", p, 0.0, 1.0)
+    _check_k(k)
+    return -jnp.expm1(k * jnp.log1p(-jnp.asarray(p)))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Exact theory of the selected candidate's squared error
+# ----------------------------------------------------------------------------------------------------
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class SelectionGeometry:
+    r"""Second moments of one test point in the Gaussian selection model (all leaves are arrays).
+
+    Over test points, the target offset :math:`b = f^\star - \mu` and the judge offset :math:`a = r - \mu`
+    are jointly
+    Gaussian with mean zero; each candidate is :math:`\hat y = \mu + s z`, :math:`z \sim N(0, 1)`.
+
+    Attributes:
+        pred_var: :math:`s^2`, the variance of a candidate around the predictive mean.
+        target_var: :math:`v = \mathrm{Var}(b)`, the error of the predictive mean.
+        judge_var: :math:`\mathrm{Var}(a)`.
+        cross: :math:`\mathrm{Cov}(a, b)`; a perfect judge (the teacher) has ``judge_var == cross ==
+        target_var``.
+    """
+
+    pred_var: jax.Array
+    target_var: jax.Array
+    judge_var: jax.Array
+    cross: jax.Array
+
+    @staticmethod
+    def teacher(pred_var: float, target_var: float) -> SelectionGeometry:
+        """The geometry of a perfect judge (:math:`r = f^\\star`)."""
+        check_positive("pred_var", pred_var)
+        check_positive("target_var", target_var, allow_zero=True)
+        v = jnp.asarray(target_var, dtype=jnp.result_type(float))
+        return SelectionGeometry(jnp.asarray(pred_var, dtype=v.dtype), v, v, v)
+
+
+def _check_k(k: object) -> None:
+    if is_concrete(k) and np.any(np.asarray(k, dtype=float) < 1):
+        raise ValueError(f"k must be >= 1, got {np.asarray(k)}")
+
+
+def _legendre01(n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    return 0.5 * (x + 1.0), 0.5 * w
+
+
+def _distance_cdf(t: jax.Array, a: jax.Array, s: jax.Array) -> jax.Array:
+    """:math:`G(t) = P(|\\hat y - a| \\le t)` for :math:`\\hat y \\sim N(0, s^2)`."""
+    return ndtr((a + t) / s) - ndtr((a - t) / s)
+
+
+def _distance_quantile(u: jax.Array, a: jax.Array, s: jax.Array, iters: int) -> jax.Array:
+    """:math:`G^{-1}(u)`: ``iters`` bisection steps on ``[0, |a| + 10 s]``, then Newton steps kept in the
+    bracket."""
+    lo = jnp.zeros_like(u)
+    hi = jnp.zeros_like(u) + jnp.abs(a) + 10.0 * s
+
+    def bisect(_, bounds):
+        lo, hi = bounds
+        mid = 0.5 * (lo + hi)
+        below = _distance_cdf(mid, a, s) < u
+        return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
+
+    lo, hi = jax.lax.fori_loop(0, iters, bisect, (lo, hi))
+
+    def newton(_, t):
+        dens = (jnp.exp(-0.5 * ((a + t) / s) ** 2) + jnp.exp(-0.5 * ((a - t) / s) ** 2)) / (s * math.sqrt(2 * math.pi))
+        step = (_distance_cdf(t, a, s) - u) / jnp.maximum(dens, jnp.finfo(dens.dtype).tiny)
+        return jnp.clip(t - step, lo, hi)
+
+    return jax.lax.fori_loop(0, 4, newton, 0.5 * (lo + hi))
+
+
+def _conditional_error(t: jax.Array, a: jax.Array, b: jax.Array, s: jax.Array) -> jax.Array:
+    """:math:`h(t) = \\mathbb E[(\\hat y - b)^2 \\mid |\\hat y - a| = t]` (the two points a ± t,
+    density-weighted)."""
+    p_plus = jax.nn.sigmoid(-2.0 * a * t / s**2)  # φ(a+t) / (φ(a+t) + φ(a-t))
+    return p_plus * (a + t - b) ** 2 + (1.0 - p_plus) * (a - t - b) ** 2
+
+
+def best_of_k_error_point(
+    k: jax.Array, a: jax.Array, b: jax.Array, s: jax.Array, *, num_nodes: int = 64, bisect_iters: int = 16
+) -> jax.Array:
+    r"""Exact mean squared error of the best-of-k candidate at one test point (quadrature, no simulation).
+
+    .. math:: E_k(a, b) = \int_0^1 h\big(G^{-1}(1 - V^{1/k})\big)\, dV,
+
+    computed with ``num_nodes`` Gauss–Legendre nodes after the substitution :math:`V = W^2` (which tames the
+    logarithmic end-point singularity) and :math:`G^{-1}` by bisection refined with Newton steps. ``k`` may
+    be a non-integer float and is
+    traced, so a curve over k is one ``vmap``. Use float64 (``config.enable_x64()``) for k beyond ~10^4.
+
+    Args:
+        k: number of candidates (>= 1), scalar.
+        a: judge offset :math:`r - \mu` (scalar).
+        b: target offset :math:`f^\star - \mu` (scalar).
+        s: candidate standard deviation :math:`s > 0`.
+        num_nodes: quadrature nodes (static).
+        bisect_iters: bisection steps for :math:`G^{-1}` (static).
+
+    Returns:
+        Scalar :math:`E_k(a, b)`.
+    """
+    _check_k(k)
+    check_positive("s", s)
+    dtype = jnp.result_type(float)
+    w_nodes, w_weights = _legendre01(num_nodes)
+    w_nodes = jnp.asarray(w_nodes, dtype)
+    v = w_nodes**2
+    weights = jnp.asarray(w_weights, dtype) * 2.0 * w_nodes  # dV = 2 W dW
+    u = -jnp.expm1(jnp.log(v) / k)  # 1 - V^{1/k} ~ Beta(1, k)
+    t = _distance_quantile(u, a, s, bisect_iters)
+    return jnp.sum(weights * _conditional_error(t, a, b, s))
+
+
+def _hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.hermite_e.hermegauss(n)
+    return x, w / w.sum()
+
+
+def _test_point_nodes(
+    geometry: SelectionGeometry, num_points: int, judge_points: int
+) -> tuple[jax.Array, jax.Array, jax.Array]:
+    """Nodes ``(a, b)`` and weights of a Gauss–Hermite rule for the bivariate normal of ``geometry``.
+
+    ``b`` gets ``num_points`` nodes, ``a | b`` gets ``judge_points`` (1 is exact for the teacher, where a =
+    b).
+    """
+    dtype = jnp.result_type(float)
+    xb, wb = _hermite(num_points)
+    xa, wa = (np.zeros(1), np.ones(1)) if judge_points == 1 else _hermite(judge_points)
+    z1, z2 = np.meshgrid(xb, xa, indexing="ij")
+    ww = jnp.asarray((wb[:, None] * wa[None, :]).ravel(), dtype)
+    z1, z2 = jnp.asarray(z1.ravel(), dtype), jnp.asarray(z2.ravel(), dtype)
+    v = geometry.target_var
+    slope = jnp.where(v > 0, geometry.cross / jnp.where(v > 0, v, 1.0), 0.0)
+    resid = jnp.sqrt(jnp.maximum(geometry.judge_var - slope * geometry.cross, 0.0))
+    b = jnp.sqrt(v) * z1
+    a = slope * b + resid * z2
+    return a, b, ww
+
+
+def best_of_k_error(
+    k: jax.Array,
+    geometry: SelectionGeometry,
+    *,
+    num_points: int = 48,
+    judge_points: int = 16,
+    num_nodes: int = 64,
+) -> jax.Array:
+    r"""Exact best-of-k error averaged over test points: :math:`\mathbb E_{(a,b)}[E_k(a, b)]`.
+
+    The average over the bivariate normal :math:`(a, b)` uses Gauss–Hermite rules: ``num_points`` nodes for
+    the
+    target offset :math:`b` and ``judge_points`` for the judge offset given it, :math:`a \mid b`. For the
+    teacher
+    judge (:math:`a = b`) pass ``judge_points=1``, which is then exact and 16 times cheaper.
+
+    Args:
+        k: number of candidates (>= 1), scalar (vmap for a curve).
+        geometry: the :class:`SelectionGeometry`.
+        num_points: Gauss–Hermite nodes for b (static).
+        judge_points: Gauss–Hermite nodes for a | b (static; 1 only for a judge with Var(a | b) = 0).
+        num_nodes: Gauss–Legendre nodes of the inner integral (static).
+
+    Returns:
+        Scalar mean squared error of the selected candidate against the target.
+    """
+    _check_k(k)
+    num_points = check_int("num_points", num_points, min_value=1)
+    judge_points = check_int("judge_points", judge_points, min_value=1)
+    num_nodes = check_int("num_nodes", num_nodes, min_value=2)
+    _check_judge_points(geometry, judge_points)
+    return _best_of_k_error(k, geometry, num_points, judge_points, num_nodes)
+
+
+def best_of_k_curve(
+    ks: jax.Array,
+    geometry: SelectionGeometry,
+    *,
+    num_points: int = 48,
+    judge_points: int = 16,
+    num_nodes: int = 64,
+) -> jax.Array:
+    """:func:`best_of_k_error` at every entry of ``ks (m,)``: one compiled, vmapped call; returns ``(m,)``."""
+    _check_k(ks)
+    num_points = check_int("num_points", num_points, min_value=1)
+    judge_points = check_int("judge_points", judge_points, min_value=1)
+    num_nodes = check_int("num_nodes", num_nodes, min_value=2)
+    _check_judge_points(geometry, judge_points)
+    return _best_of_k_curve(
+        jnp.asarray(ks, dtype=jnp.result_type(float)), geometry, num_points, judge_points, num_nodes
+    )
+
+
+def _check_judge_points(geometry: SelectionGeometry, judge_points: int) -> None:
+    if judge_points == 1 and is_concrete(geometry):
+        cond_var = float(geometry.judge_var) - float(geometry.cross) ** 2 / max(float(geometry.target_var), 1e-300)
+        if cond_var > 1e-9 * float(geometry.judge_var):
+            raise ValueError(f"judge_points=1 needs a judge with Var(a | b) = 0 (the teacher), got {cond_var:.3g}")
+
+
+@partial(jax.jit, static_argnums=(2, 3, 4))
+def _best_of_k_error(
+    k: jax.Array, geometry: SelectionGeometry, num_points: int, judge_points: int, num_nodes: int
+) -> jax.Array:
+    a, b, w = _test_point_nodes(geometry, num_points, judge_points)
+    s = jnp.sqrt(geometry.pred_var)
+    errs = jax.vmap(lambda ai, bi: best_of_k_error_point(k, ai, bi, s, num_nodes=num_nodes))(a, b)
+    return jnp.sum(w * errs)
+
+
+@partial(jax.jit, static_argnums=(2, 3, 4))
+def _best_of_k_curve(
+    ks: jax.Array, geometry: SelectionGeometry, num_points: int, judge_points: int, num_nodes: int
+) -> jax.Array:
+    return jax.vmap(lambda k: _best_of_k_error(k, geometry, num_points, judge_points, num_nodes))(ks)
+
+
+def random_pick_error(geometry: SelectionGeometry) -> jax.Array:
+    """Error of one candidate picked at random (k = 1, or :math:`T \\to \\infty`): :math:`s^2 + v`."""
+    return geometry.pred_var + geometry.target_var
+
+
+def best_of_k_constant(pred_var: float, target_var: float) -> jax.Array:
+    r"""Leading constant :math:`C` of :math:`E_k \simeq C/k^2` for the teacher judge.
+
+    .. math:: C = \tfrac12 \mathbb E_b[p(b)^{-2}] = \frac{\pi s^2}{\sqrt{1 - 2v/s^2}}, \qquad b \sim N(0, v),
+
+    where :math:`p` is the candidates' density :math:`N(0, s^2)`. Finite only for :math:`v < s^2/2`; beyond
+    that the
+    test points in the tails of the predictive make the error decay slower than :math:`1/k^2`.
+
+    Args:
+        pred_var: :math:`s^2 > 0`.
+        target_var: :math:`v \in [0, s^2/2)`.
+    """
+    check_positive("pred_var", pred_var)
+    check_positive("target_var", target_var, allow_zero=True)
+    if is_concrete((pred_var, target_var)) and float(target_var) >= 0.5 * float(pred_var):
+        raise ValueError(
+            f"target_var must be < pred_var / 2 = {0.5 * float(pred_var):.4g} for a finite 1/k^2 constant, "
+            f"got {float(target_var):.4g}"
+        )
+    return math.pi * pred_var / jnp.sqrt(1.0 - 2.0 * target_var / pred_var)
+
+
+def softmax_selection_error_mc(
+    key: jax.Array, k: int, temperature: jax.Array, geometry: SelectionGeometry, num_sets: int
+) -> tuple[jax.Array, jax.Array]:
+    r"""Monte Carlo error of softmax selection at temperature :math:`T > 0` (with its standard error).
+
+    Draws ``num_sets`` test points :math:`(a, b)` and k candidates each, and averages the Rao–Blackwellised
+    error
+    :math:`\sum_i P(i) (\hat y_i - b)^2` with :math:`P(i) \propto e^{-(\hat y_i - a)^2 / T}`. Fix ``key``
+    across
+    temperatures for common random numbers (smooth curves, sharp comparisons). The :math:`T \to 0` rule is
+    exact in
+    :func:`best_of_k_error`.
+
+    Args:
+        key: PRNG key.
+        k: number of candidates (static int >= 1).
+        temperature: :math:`T > 0` (traced).
+        geometry: the :class:`SelectionGeometry`.
+        num_sets: Monte Carlo test points (static int >= 2).
+
+    Returns:
+        ``(mean, standard_error)`` scalars.
+    """
+    k = check_int("k", k, min_value=1)
+    num_sets = check_int("num_sets", num_sets, min_value=2)
+    check_positive("temperature", temperature)
+    return _softmax_selection_error_mc(key, k, jnp.asarray(temperature, jnp.result_type(float)), geometry, num_sets)
+
+
+@partial(jax.jit, static_argnums=(1, 4))
+def _softmax_selection_error_mc(
+    key: jax.Array, k: int, temperature: jax.Array, geometry: SelectionGeometry, num_sets: int
+) -> tuple[jax.Array, jax.Array]:
+    k_ab, k_y = jax.random.split(key)
+    z = jax.random.normal(k_ab, (2, num_sets))
+    v = geometry.target_var
+    slope = jnp.where(v > 0, geometry.cross / jnp.where(v > 0, v, 1.0), 0.0)
+    resid = jnp.sqrt(jnp.maximum(geometry.judge_var - slope * geometry.cross, 0.0))
+    b = jnp.sqrt(v) * z[0]
+    a = slope * b + resid * z[1]
+    y = jnp.sqrt(geometry.pred_var) * jax.random.normal(k_y, (num_sets, k))
+    probs = jax.nn.softmax(-((y - a[:, None]) ** 2) / temperature, axis=-1)
+    per_set = jnp.sum(probs * (y - b[:, None]) ** 2, axis=-1)
+    return per_set.mean(), per_set.std() / jnp.sqrt(num_sets)
