@@ -216,6 +216,8 @@ def claims_table(snapshot: dict) -> str:
             "<=": "m ≤ e",
             ">=": "m ≥ e",
         }[c["op"]]
+        if c["status"] == "not reproduced":
+            cond = "paper's value vs ours (not asserted)"
         status = {"pass": "✅", "fail": "❌", "not reproduced": "⚠️ not reproduced"}[c["status"]]
         desc = c["description"].replace("|", "\\|")
         lines.append(f"| `{c['id']}` | {desc} | {_fmt(c['measured'])} | {_fmt(c['expected'])} | {cond} | {status} |")

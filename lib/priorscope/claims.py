@@ -70,7 +70,9 @@ class Claim:
         return self.id.split(".", 1)[0]
 
     def condition(self) -> str:
-        """The comparison in words, e.g. ``|m − e| ≤ 0.1``."""
+        """The comparison in words, e.g. ``|m − e| ≤ 0.1`` (``paper vs ours`` for a non-reproduced claim)."""
+        if self.status == "not reproduced":
+            return "paper's value vs ours (not asserted)"
         if self.op == "abs":
             return f"|m − e| ≤ {_fmt(self.tol)}"
         if self.op == "rel":

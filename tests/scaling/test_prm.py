@@ -99,3 +99,61 @@ def test_bad_inputs():
         P.aggregate_scores(jnp.ones((1, 2)), "mean")
     with pytest.raises(ValueError, match=r"threshold must lie in \[0.0, 1.0\]"):
         P.predict_first_error(jnp.ones((1, 2)), 1.5)
+
+
+def test_stream_features_respect_reading_direction():
+    from priorscope.scaling import env as E
+
+    x = jax.random.normal(jax.random.key(0), (5, 6, len(E.FEATURE_NAMES)))
+    fwd, bwd = P.stream_features(x)
+    assert fwd.shape == (5, 6, 9) and bwd.shape == (5, 6, 4)
+    back = E.FEATURE_NAMES.index("backref")
+    # the left-to-right stream never sees the right-to-left evidence
+    x2 = x.at[..., back].set(100.0)
+    np.testing.assert_array_equal(P.stream_features(x2)[0], fwd)
+    # its running max of "check" only looks at earlier steps
+    check = np.asarray(x[..., E.FEATURE_NAMES.index("check")])
+    np.testing.assert_allclose(fwd[..., -1], np.maximum.accumulate(check, axis=1))
+
+
+def test_biprm_fixed_gate_mixes_the_streams():
+    from priorscope.scaling import env as E
+
+    x = jax.random.normal(jax.random.key(1), (40, 5, len(E.FEATURE_NAMES)))
+    y = (jax.random.uniform(jax.random.key(2), (40, 5)) < 0.6).astype(float)
+    params, losses = P.train_biprm(jax.random.key(3), x, y, jnp.ones_like(y), num_iters=50)
+    assert losses.shape == (50,) and float(losses[-1]) < float(losses[0])
+    fwd, bwd = P.stream_features(x)
+    r_f, r_b = P.prm_scores(params.fwd, fwd), P.prm_scores(params.bwd, bwd)
+    np.testing.assert_allclose(P.biprm_scores(params, x, 0.25), 0.25 * r_f + 0.75 * r_b, rtol=1e-5)
+    g = P.gate_values(params, x)
+    np.testing.assert_allclose(P.biprm_scores(params, x), g * r_f + (1 - g) * r_b, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"fixed_gate must lie in \[0.0, 1.0\]"):
+        P.train_biprm(jax.random.key(3), x, y, jnp.ones_like(y), fixed_gate=1.5)
+
+
+def test_scan_dataset_counts_rollouts_and_filters():
+    from priorscope.scaling import env as E
+
+    ann = E.reasoning_env(6, skill=1.0, self_correct=0.05, lucky=0.05)
+    sd = P.scan_dataset(jax.random.key(4), ann, E.feature_spec(), num_problems=50, num_responses=4, num_rollouts=3)
+    correct = np.asarray(sd.data.traj.correct).reshape(50, 4)
+    sc = correct.mean(1)
+    np.testing.assert_allclose(np.asarray(sd.self_confidence), np.repeat(sc, 4))
+    # cost formula: N (T - 1) per response for vanilla; only incorrect responses of kept questions for SCAN
+    assert int(sd.vanilla_rollouts) == 50 * 4 * 5 * 3
+    assert int(sd.scan_rollouts) == int(((sc >= 0.75)[:, None] & ~correct).sum()) * 5 * 3
+    y, m = sd.scan
+    kept = np.repeat(sc >= 0.75, 4)
+    assert np.all(np.asarray(m)[~kept] == 0)
+    ok = kept & np.asarray(sd.data.traj.correct)
+    assert np.all(np.asarray(y)[ok] == 1) and np.all(np.asarray(m)[ok] == 1)
+
+
+def test_scan_labels_accept_a_traced_tolerance():
+    counts = jnp.array([[8, 6, 2, 0, 4]])
+    f = jax.jit(lambda d: P.scan_labels(counts, 8, jnp.array([0.5]), jnp.array([False]), d)[0])
+    np.testing.assert_allclose(f(1)[0, :4], [1.0, 1.0, 0.5, 0.0])
+    np.testing.assert_allclose(f(0)[0, :4], [1.0, 1.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match="tolerance must be >= 0"):
+        P.scan_labels(counts, 8, jnp.array([0.5]), jnp.array([False]), -1)

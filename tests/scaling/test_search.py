@@ -4,6 +4,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from priorscope.scaling import env as E
+from priorscope.scaling import prm as P
 from priorscope.scaling import search as S
 from scipy.stats import norm
 
@@ -83,8 +85,6 @@ def test_bad_inputs():
 
 
 # ---------------------------------------------------------------- step-level search on the candidate tree
-from priorscope.scaling import env as E  # noqa: E402
-from priorscope.scaling import prm as P  # noqa: E402
 
 TREE_ENV = E.reasoning_env(5, skill=1.0, self_correct=0.1, lucky=0.0)
 SIG = dict(policy_signal=0.5, value_signal=1.0)
@@ -119,15 +119,10 @@ def test_beam_width_one_is_greedy(scorer):
 def test_value_guided_beam_search_beats_greedy():
     vp = _value_params()
     d = jax.random.normal(jax.random.key(1), (400,))
-    keys = jax.random.split(jax.random.key(2), 400)
-
-    def acc(b1, scorer):
-        run = lambda k, dd: S.step_beam_search(
-            k, TREE_ENV, dd, vp, num_beams=b1, num_candidates=4, scorer=scorer, **SIG
-        )
-        return float(jax.jit(jax.vmap(run))(keys, d).mean())
-
-    assert acc(1, "policy") + 0.05 < acc(1, "value") <= acc(3, "value") + 0.02
+    acc = lambda scorer: float(
+        S.beam_search_accuracy(jax.random.key(2), TREE_ENV, d, vp, num_beams=1, num_candidates=4, scorer=scorer, **SIG)
+    )
+    assert acc("policy") + 0.05 < acc("value")
 
 
 def test_mcts_tree_invariants():
@@ -218,3 +213,20 @@ def test_tree_search_bad_inputs():
             value_weight=0.0,
             **SIG,
         )
+
+
+def test_slot_beam_search_with_one_active_slot_is_greedy():
+    """In slot mode (max_beams = 3) with one active slot, only slot 0 proposes: greedy over its proposals."""
+    vp = _value_params()
+    for seed in range(2):
+        key = jax.random.key(seed)
+        got = S._step_beam_search(key, TREE_ENV, 0.3, vp, jnp.asarray(False), 3, 4, 0.5, 1.0, jnp.asarray(1))
+        keys = jax.random.split(key, TREE_ENV.num_steps + 1)
+        on = True
+        for t in range(TREE_ENV.num_steps):
+            k = jax.random.split(keys[t], 3)[0]
+            c_on, logits, _ = E.expand_candidates(k, TREE_ENV, 0.3, on, t, 4, **SIG)
+            on = bool(c_on[int(np.argmax(np.asarray(logits)))])
+        assert bool(got) == on
+    with pytest.raises(ValueError, match="max_beams must be <= 4"):
+        S.beam_search_accuracy(key, TREE_ENV, jnp.zeros(2), vp, num_beams=1, num_candidates=4, max_beams=5, **SIG)

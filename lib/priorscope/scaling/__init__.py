@@ -5,7 +5,10 @@ error;
 * :mod:`~priorscope.scaling.blr`: conjugate Bayesian linear regression (the policy of the judge-scaling
 model);
 * :mod:`~priorscope.scaling.judges`: candidates and judges on the simplex, NumPyro model, coverage harness;
-* :mod:`~priorscope.scaling.advantages`: group advantages (GRPO, Dr.GRPO, CANON) and a direction-flip bandit.
+* :mod:`~priorscope.scaling.advantages`: group advantages (GRPO, Dr.GRPO, CANON) and a direction-flip bandit;
+* :mod:`~priorscope.scaling.env`: a simulated reasoning environment with a known first-error index;
+* :mod:`~priorscope.scaling.prm`: process reward models and their labels (MC, judge, consensus, SCAN, BiPRM);
+* :mod:`~priorscope.scaling.search`: best-of-N, step-level beam search, PUCT MCTS, early rejection.
 """
 
 from priorscope.scaling.advantages import ESTIMATORS as ESTIMATORS
@@ -31,6 +34,28 @@ from priorscope.scaling.blr import judge_geometry as judge_geometry
 from priorscope.scaling.blr import misspecified_judge as misspecified_judge
 from priorscope.scaling.blr import simulate_selection_errors as simulate_selection_errors
 from priorscope.scaling.blr import teacher_student_data as teacher_student_data
+from priorscope.scaling.env import FEATURE_NAMES as FEATURE_NAMES
+from priorscope.scaling.env import NODE_FEATURE_NAMES as NODE_FEATURE_NAMES
+from priorscope.scaling.env import FeatureSpec as FeatureSpec
+from priorscope.scaling.env import ReasoningEnv as ReasoningEnv
+from priorscope.scaling.env import Trajectory as Trajectory
+from priorscope.scaling.env import completion_success_prob as completion_success_prob
+from priorscope.scaling.env import expand_candidates as expand_candidates
+from priorscope.scaling.env import feature_spec as feature_spec
+from priorscope.scaling.env import first_error_pmf as first_error_pmf
+from priorscope.scaling.env import judge_first_error as judge_first_error
+from priorscope.scaling.env import judge_first_error_pmf as judge_first_error_pmf
+from priorscope.scaling.env import mc_rollout_counts as mc_rollout_counts
+from priorscope.scaling.env import partial_and_full_rewards as partial_and_full_rewards
+from priorscope.scaling.env import partial_means as partial_means
+from priorscope.scaling.env import prefix_success_probs as prefix_success_probs
+from priorscope.scaling.env import reasoning_env as reasoning_env
+from priorscope.scaling.env import sample_difficulties as sample_difficulties
+from priorscope.scaling.env import sample_trajectories as sample_trajectories
+from priorscope.scaling.env import sample_trajectory as sample_trajectory
+from priorscope.scaling.env import step_error_prob as step_error_prob
+from priorscope.scaling.env import step_features as step_features
+from priorscope.scaling.env import token_signals as token_signals
 from priorscope.scaling.judges import CoverageResult as CoverageResult
 from priorscope.scaling.judges import coverage_experiment as coverage_experiment
 from priorscope.scaling.judges import discretized_judge as discretized_judge
@@ -43,6 +68,50 @@ from priorscope.scaling.judges import plugin_intervals as plugin_intervals
 from priorscope.scaling.judges import posterior_intervals as posterior_intervals
 from priorscope.scaling.judges import simplex_judge_model as simplex_judge_model
 from priorscope.scaling.judges import simulate_counts as simulate_counts
+from priorscope.scaling.prm import AGGREGATORS as AGGREGATORS
+from priorscope.scaling.prm import LABEL_SOURCES as LABEL_SOURCES
+from priorscope.scaling.prm import BiPRMParams as BiPRMParams
+from priorscope.scaling.prm import MCLabels as MCLabels
+from priorscope.scaling.prm import PRMData as PRMData
+from priorscope.scaling.prm import PRMParams as PRMParams
+from priorscope.scaling.prm import ScanData as ScanData
+from priorscope.scaling.prm import aggregate_scores as aggregate_scores
+from priorscope.scaling.prm import annotate as annotate
+from priorscope.scaling.prm import biprm_scores as biprm_scores
+from priorscope.scaling.prm import direction_study as direction_study
+from priorscope.scaling.prm import evaluate_prm as evaluate_prm
+from priorscope.scaling.prm import first_error_labels as first_error_labels
+from priorscope.scaling.prm import gate_values as gate_values
+from priorscope.scaling.prm import init_prm as init_prm
+from priorscope.scaling.prm import label_study as label_study
+from priorscope.scaling.prm import mc_labels as mc_labels
+from priorscope.scaling.prm import predict_first_error as predict_first_error
+from priorscope.scaling.prm import prm_logits as prm_logits
+from priorscope.scaling.prm import prm_scores as prm_scores
+from priorscope.scaling.prm import processbench_f1 as processbench_f1
+from priorscope.scaling.prm import scan_dataset as scan_dataset
+from priorscope.scaling.prm import scan_labels as scan_labels
+from priorscope.scaling.prm import scan_noise_study as scan_noise_study
+from priorscope.scaling.prm import stream_features as stream_features
+from priorscope.scaling.prm import train_biprm as train_biprm
+from priorscope.scaling.prm import train_prm as train_prm
+from priorscope.scaling.prm import training_labels as training_labels
+from priorscope.scaling.search import SCORERS as SCORERS
+from priorscope.scaling.search import ERResult as ERResult
+from priorscope.scaling.search import Tree as Tree
+from priorscope.scaling.search import beam_search_accuracy as beam_search_accuracy
+from priorscope.scaling.search import best_of_n as best_of_n
+from priorscope.scaling.search import candidate_auc as candidate_auc
+from priorscope.scaling.search import drop_best_prob as drop_best_prob
+from priorscope.scaling.search import drop_best_rate as drop_best_rate
+from priorscope.scaling.search import er_beam_search as er_beam_search
+from priorscope.scaling.search import er_experiment as er_experiment
+from priorscope.scaling.search import er_token_cost as er_token_cost
+from priorscope.scaling.search import mcts as mcts
+from priorscope.scaling.search import mcts_many as mcts_many
+from priorscope.scaling.search import pass_at_n as pass_at_n
+from priorscope.scaling.search import step_beam_search as step_beam_search
+from priorscope.scaling.search import tree_value_targets as tree_value_targets
 from priorscope.scaling.selection import SelectionGeometry as SelectionGeometry
 from priorscope.scaling.selection import best_of_k_constant as best_of_k_constant
 from priorscope.scaling.selection import best_of_k_curve as best_of_k_curve
@@ -58,6 +127,72 @@ from priorscope.scaling.selection import softmax_selection_probs as softmax_sele
 from priorscope.scaling.selection import weighted_vote as weighted_vote
 
 __all__ = [
+    "FEATURE_NAMES",
+    "FeatureSpec",
+    "NODE_FEATURE_NAMES",
+    "ReasoningEnv",
+    "Trajectory",
+    "completion_success_prob",
+    "expand_candidates",
+    "feature_spec",
+    "first_error_pmf",
+    "judge_first_error",
+    "judge_first_error_pmf",
+    "mc_rollout_counts",
+    "partial_and_full_rewards",
+    "partial_means",
+    "prefix_success_probs",
+    "reasoning_env",
+    "sample_difficulties",
+    "sample_trajectories",
+    "sample_trajectory",
+    "step_error_prob",
+    "step_features",
+    "token_signals",
+    "AGGREGATORS",
+    "BiPRMParams",
+    "LABEL_SOURCES",
+    "MCLabels",
+    "PRMData",
+    "PRMParams",
+    "ScanData",
+    "aggregate_scores",
+    "annotate",
+    "biprm_scores",
+    "direction_study",
+    "evaluate_prm",
+    "first_error_labels",
+    "gate_values",
+    "init_prm",
+    "label_study",
+    "mc_labels",
+    "predict_first_error",
+    "prm_logits",
+    "prm_scores",
+    "processbench_f1",
+    "scan_dataset",
+    "scan_labels",
+    "scan_noise_study",
+    "stream_features",
+    "train_biprm",
+    "train_prm",
+    "training_labels",
+    "ERResult",
+    "SCORERS",
+    "Tree",
+    "beam_search_accuracy",
+    "best_of_n",
+    "candidate_auc",
+    "drop_best_prob",
+    "drop_best_rate",
+    "er_beam_search",
+    "er_experiment",
+    "er_token_cost",
+    "mcts",
+    "mcts_many",
+    "pass_at_n",
+    "step_beam_search",
+    "tree_value_targets",
     "CoverageResult",
     "coverage_experiment",
     "discretized_judge",

@@ -1,0 +1,849 @@
+"""Process reward models (PRMs): step labels from several sources, training, and step-level evaluation.
+
+A PRM maps the evidence of every step of a solution to :math:`r_t \\in (0, 1)`, the probability that steps
+:math:`0..t` are all correct. Its training labels can come from
+
+* **Monte Carlo rollouts** (Math-Shepherd): the step is "good" when some of N completions from the prefix reach
+  the answer (hard label) or with the fraction that do (soft label) — this measures the *completer's value*;
+* **a judge** that names the first wrong step;
+* **consensus**: keep a solution only when the MC and judge first-error locations agree (Zhang et al. 2025);
+* **SCAN** soft labels: confidence-normalised MC scores near the predicted error (Ding et al. 2025).
+
+Following the PRM800K/Math-Shepherd convention, labels stop at the first negative step (``mask``). The model
+is a logistic regression (``hidden=0``) or a one-hidden-layer MLP on standardised step features, trained
+full-batch with AdamW on a class-balanced binary cross-entropy with soft targets. Evaluation follows
+ProcessBench: the predicted first error is the first step scored below 0.5, and F1 is the harmonic mean of the
+accuracy on erroneous and on correct solutions.
+
+References:
+    Zhang et al. (2025), The Lessons of Developing Process Reward Models in Mathematical Reasoning,
+    arXiv:2501.07301. Zheng et al. (2024), ProcessBench, arXiv:2412.06559. Ding et al. (2025), SCAN,
+    arXiv:2509.16548.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from priorscope._checks import check_choice, check_in_range, check_int, check_positive
+from priorscope.scaling import env as _env
+
+__all__ = [
+    "PRMParams",
+    "MCLabels",
+    "mc_labels",
+    "first_error_labels",
+    "scan_labels",
+    "init_prm",
+    "prm_logits",
+    "prm_scores",
+    "train_prm",
+    "predict_first_error",
+    "processbench_f1",
+    "aggregate_scores",
+    "AGGREGATORS",
+    "PRMData",
+    "annotate",
+    "label_study",
+    "LABEL_SOURCES",
+    "training_labels",
+    "evaluate_prm",
+    "stream_features",
+    "BiPRMParams",
+    "biprm_scores",
+    "train_biprm",
+    "gate_values",
+    "direction_study",
+    "ScanData",
+    "scan_dataset",
+    "scan_noise_study",
+]
+
+AGGREGATORS = ("min", "product", "last")
+
+
+class MCLabels(NamedTuple):
+    """Monte Carlo step labels of a batch of solutions (leading shape (...,), T steps).
+
+    Attributes:
+        soft: (..., T) fraction of successful rollouts m_j.
+        hard: (..., T) 1 if any rollout succeeded.
+        mask: (..., T) steps up to and including the first hard-negative step.
+        first_error: (...,) first step with no successful rollout (T if none).
+    """
+
+    soft: jax.Array
+    hard: jax.Array
+    mask: jax.Array
+    first_error: jax.Array
+
+
+def _first_true(x: jax.Array) -> jax.Array:
+    num_steps = x.shape[-1]
+    return jnp.where(x.any(-1), jnp.argmax(x, axis=-1), num_steps)
+
+
+def mc_labels(counts: jax.Array, num_rollouts: int) -> MCLabels:
+    """Math-Shepherd labels from rollout counts (..., T) out of ``num_rollouts``; see :class:`MCLabels`."""
+    num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    soft = jnp.asarray(counts, float) / num_rollouts
+    hard = (counts > 0).astype(float)
+    first = _first_true(counts == 0)
+    t = jnp.arange(counts.shape[-1])
+    return MCLabels(soft, hard, (t <= first[..., None]).astype(float), first)
+
+
+def first_error_labels(first_error: jax.Array, num_steps: int) -> tuple[jax.Array, jax.Array]:
+    """Labels from a first-error location τ (T = none): 1 before τ, 0 at τ, masked after.
+
+    Returns:
+        (labels, mask), each (..., T).
+    """
+    num_steps = check_int("num_steps", num_steps, min_value=1)
+    t = jnp.arange(num_steps)
+    fe = jnp.asarray(first_error)[..., None]
+    return (t < fe).astype(float), (t <= fe).astype(float)
+
+
+def scan_labels(
+    counts: jax.Array, num_rollouts: int, self_confidence: jax.Array, correct: jax.Array, tolerance: int = 2
+) -> tuple[jax.Array, jax.Array]:
+    """SCAN's denoised labels for one batch of solutions.
+
+    Correct solutions get all-one labels (no rollouts needed). For an incorrect one, t_pred is the first step
+    whose MC score m_j is 0; labels are 1 before t_pred and 0 at t_pred (masked after), and the ``tolerance``
+    steps just before t_pred get the soft label min(1, m_j / SC(q)).
+
+    Args:
+        counts: (..., T) rollout successes.
+        num_rollouts: N (an int, or a traced integer array).
+        self_confidence: (...,) SC(q), the annotator's own accuracy on the question (in (0, 1]).
+        correct: (...,) bool, the solution's final answer is right.
+        tolerance: d ≥ 0 (an int, or a traced integer array).
+
+    Returns:
+        (targets, mask), each (..., T).
+    """
+    if not hasattr(tolerance, "shape"):  # a Python int: check it (arrays may be traced slider values)
+        tolerance = check_int("tolerance", tolerance, min_value=0)
+    if not hasattr(num_rollouts, "shape"):
+        num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    soft = jnp.asarray(counts, float) / num_rollouts
+    num_steps = counts.shape[-1]
+    t = jnp.arange(num_steps)
+    tp = _first_true(counts == 0)[..., None]
+    sc = jnp.maximum(jnp.asarray(self_confidence, float)[..., None], 1e-6)
+    near = (t < tp) & (t >= tp - tolerance)
+    target = jnp.where(near, jnp.minimum(1.0, soft / sc), (t < tp).astype(float))
+    mask = (t <= tp).astype(float)
+    ok = jnp.asarray(correct, bool)[..., None]
+    return jnp.where(ok, 1.0, target), jnp.where(ok, 1.0, mask)
+
+
+class PRMParams(NamedTuple):
+    """Parameters of a PRM: feature standardisation and the layers.
+
+    Attributes:
+        mean: (F,) feature means.
+        std: (F,) feature standard deviations.
+        layers: tuple of (W, b) pairs; one pair is logistic regression, two a one-hidden-layer MLP.
+    """
+
+    mean: jax.Array
+    std: jax.Array
+    layers: tuple
+
+
+def init_prm(key: jax.Array, num_features: int, hidden: int = 0) -> PRMParams:
+    """Small random weights; ``hidden=0`` gives logistic regression, ``hidden>0`` a tanh MLP."""
+    num_features = check_int("num_features", num_features, min_value=1)
+    hidden = check_int("hidden", hidden, min_value=0)
+    k1, k2 = jax.random.split(key)
+    if hidden == 0:
+        layers = ((0.01 * jax.random.normal(k1, (num_features, 1)), jnp.zeros(1)),)
+    else:
+        w1 = jax.random.normal(k1, (num_features, hidden)) / jnp.sqrt(num_features)
+        w2 = 0.01 * jax.random.normal(k2, (hidden, 1))
+        layers = ((w1, jnp.zeros(hidden)), (w2, jnp.zeros(1)))
+    return PRMParams(jnp.zeros(num_features), jnp.ones(num_features), layers)
+
+
+def prm_logits(params: PRMParams, features: jax.Array) -> jax.Array:
+    """Logits of the PRM; ``features`` (..., T, F) → (..., T)."""
+    h = (features - params.mean) / params.std
+    for i, (w, b) in enumerate(params.layers):
+        h = h @ w + b
+        if i < len(params.layers) - 1:
+            h = jnp.tanh(h)
+    return h[..., 0]
+
+
+def prm_scores(params: PRMParams, features: jax.Array) -> jax.Array:
+    """Step scores r_t = sigmoid(logit) in (0, 1); (..., T, F) → (..., T)."""
+    return jax.nn.sigmoid(prm_logits(params, features))
+
+
+@partial(jax.jit, static_argnames=("hidden", "num_iters"))
+def _train(key, features, targets, mask, learning_rate, weight_decay, balance, hidden, num_iters):
+    f = features.reshape(-1, features.shape[-1])
+    y = targets.reshape(-1)
+    m = mask.reshape(-1)
+    tot = jnp.maximum(m.sum(), 1.0)
+    mean = (f * m[:, None]).sum(0) / tot
+    std = jnp.sqrt((((f - mean) ** 2) * m[:, None]).sum(0) / tot) + 1e-6
+    params = init_prm(key, f.shape[-1], hidden)._replace(mean=mean, std=std)
+    pos = jnp.clip((y * m).sum() / tot, 1e-3, 1 - 1e-3)
+    w_pos = jnp.where(balance, 0.5 / pos, 1.0)
+    w_neg = jnp.where(balance, 0.5 / (1 - pos), 1.0)
+    weights = m * (y * w_pos + (1 - y) * w_neg) / tot
+    opt = optax.adamw(learning_rate, weight_decay=weight_decay)
+
+    def loss_fn(layers):
+        logits = prm_logits(params._replace(layers=layers), f[:, None, :])[:, 0]
+        return (weights * optax.sigmoid_binary_cross_entropy(logits, y)).sum()
+
+    def step(carry, _):
+        layers, state = carry
+        loss, g = jax.value_and_grad(loss_fn)(layers)
+        upd, state = opt.update(g, state, layers)
+        return (optax.apply_updates(layers, upd), state), loss
+
+    (layers, _), losses = jax.lax.scan(step, (params.layers, opt.init(params.layers)), None, length=num_iters)
+    return params._replace(layers=layers), losses
+
+
+def train_prm(
+    key: jax.Array,
+    features: jax.Array,
+    targets: jax.Array,
+    mask: jax.Array,
+    *,
+    hidden: int = 0,
+    num_iters: int = 300,
+    learning_rate: float = 0.05,
+    weight_decay: float = 1e-4,
+    balance: bool = True,
+) -> tuple[PRMParams, jax.Array]:
+    """Fit a PRM by full-batch AdamW on the masked, class-balanced BCE with (soft) targets.
+
+    .. math:: \\mathcal{L} = -\\sum_{n,t} m_{nt} w_{nt}\\,[y_{nt} \\log r_{nt} + (1 - y_{nt}) \\log(1 - r_{nt})]
+
+    Args:
+        key: PRNG key (initial weights).
+        features: (n, T, F) step features.
+        targets: (n, T) labels in [0, 1].
+        mask: (n, T) 1 where the label is used.
+        hidden: 0 for logistic regression, else the MLP width.
+        num_iters: optimiser steps (≥ 1).
+        learning_rate: > 0.
+        weight_decay: ≥ 0.
+        balance: weight positives and negatives to equal total mass.
+
+    Returns:
+        (params, losses) with losses of shape (num_iters,).
+    """
+    hidden = check_int("hidden", hidden, min_value=0)
+    num_iters = check_int("num_iters", num_iters, min_value=1)
+    check_positive("learning_rate", learning_rate)
+    check_positive("weight_decay", weight_decay, allow_zero=True)
+    check_in_range("targets", targets, 0.0, 1.0)
+    if features.ndim != 3 or features.shape[:2] != targets.shape or targets.shape != mask.shape:
+        raise ValueError(
+            f"features must be (n, T, F) and targets/mask (n, T), got {features.shape}, {targets.shape}, {mask.shape}"
+        )
+    return _train(key, features, targets, mask, learning_rate, weight_decay, balance, hidden, num_iters)
+
+
+def predict_first_error(scores: jax.Array, threshold: float = 0.5) -> jax.Array:
+    """First step scored below ``threshold`` (T when none): (..., T) → (...,)."""
+    check_in_range("threshold", threshold, 0.0, 1.0)
+    return _first_true(scores < threshold)
+
+
+def processbench_f1(pred_first: jax.Array, true_first: jax.Array, num_steps: int) -> dict[str, jax.Array]:
+    """ProcessBench step-level metric.
+
+    Accuracy on erroneous solutions (τ* < T) is the fraction whose first error is located exactly; accuracy on
+    correct solutions (τ* = T) the fraction predicted error-free; F1 is their harmonic mean.
+
+    Returns:
+        dict with ``acc_error``, ``acc_correct`` and ``f1`` (scalars).
+    """
+    has_err = true_first < num_steps
+    hit = pred_first == true_first
+    acc_e = jnp.sum(hit & has_err) / jnp.maximum(has_err.sum(), 1)
+    acc_c = jnp.sum(hit & ~has_err) / jnp.maximum((~has_err).sum(), 1)
+    f1 = 2 * acc_e * acc_c / jnp.maximum(acc_e + acc_c, 1e-12)
+    return {"acc_error": acc_e, "acc_correct": acc_c, "f1": f1}
+
+
+def aggregate_scores(scores: jax.Array, how: str = "min") -> jax.Array:
+    """Solution score from step scores (..., T) → (...,): ``min``, ``product`` or ``last``."""
+    check_choice("how", how, AGGREGATORS)
+    if how == "min":
+        return scores.min(-1)
+    if how == "product":
+        return jnp.exp(jnp.log(jnp.clip(scores, 1e-12, 1.0)).sum(-1))
+    return scores[..., -1]
+
+
+class PRMData(NamedTuple):
+    """A PRM data set: n problems × k responses, flattened to n·k solutions of T steps.
+
+    Attributes:
+        difficulty: (n·k,) δ of each solution's problem.
+        traj: :class:`~priorscope.scaling.env.Trajectory` with leading shape (n·k,).
+        features: (n·k, T, F) step features.
+        counts: (n·k, T) MC rollout successes out of ``num_rollouts``.
+        judge_first: (n·k,) the judge's first-error location (T = none).
+        num_rollouts: N (static).
+    """
+
+    difficulty: jax.Array
+    traj: _env.Trajectory
+    features: jax.Array
+    counts: jax.Array
+    judge_first: jax.Array
+    num_rollouts: int
+
+
+def annotate(
+    key: jax.Array,
+    env: _env.ReasoningEnv,
+    spec: _env.FeatureSpec,
+    *,
+    num_problems: int,
+    num_responses: int,
+    num_rollouts: int,
+    completer_skill: jax.Array,
+    judge_hit: jax.Array,
+    judge_false_alarm: jax.Array,
+    difficulty_mean: jax.Array = 0.0,
+    active_rollouts: jax.Array | None = None,
+) -> PRMData:
+    """Sample problems and responses, then annotate every step three ways (ground truth, MC, judge).
+
+    The completer shares the policy's self-correction and luck rates; ``completer_skill`` sets its error rate.
+    ``active_rollouts`` (traced, optional) uses only the first N' of the ``num_rollouts`` simulated rollouts.
+    Returns a :class:`PRMData` (all arrays flattened over problems × responses). Jitted; sizes are static.
+    """
+    num_problems = check_int("num_problems", num_problems, min_value=1)
+    num_responses = check_int("num_responses", num_responses, min_value=1)
+    num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    check_in_range("judge_hit", judge_hit, 0.0, 1.0)
+    check_in_range("judge_false_alarm", judge_false_alarm, 0.0, 1.0)
+    active = num_rollouts if active_rollouts is None else active_rollouts
+    arrays = _annotate(
+        key,
+        env,
+        spec,
+        completer_skill,
+        judge_hit,
+        judge_false_alarm,
+        difficulty_mean,
+        active,
+        num_problems=num_problems,
+        num_responses=num_responses,
+        num_rollouts=num_rollouts,
+    )
+    return PRMData(*arrays, num_rollouts)
+
+
+@partial(jax.jit, static_argnames=("num_problems", "num_responses", "num_rollouts"))
+def _annotate(
+    key,
+    env,
+    spec,
+    completer_skill,
+    judge_hit,
+    judge_fa,
+    difficulty_mean,
+    active,
+    *,
+    num_problems,
+    num_responses,
+    num_rollouts,
+):
+    kd, kt, kf, km, kj = jax.random.split(key, 5)
+    n = num_problems * num_responses
+    d = difficulty_mean + jax.random.normal(kd, (num_problems,))
+    traj = _env.sample_trajectories(kt, env, d, num_responses)
+    traj = jax.tree_util.tree_map(lambda x: x.reshape((n,) + x.shape[2:]), traj)
+    dd = jnp.repeat(d, num_responses)
+    feats = jax.vmap(_env.step_features, in_axes=(0, 0, 0, None))(jax.random.split(kf, n), traj, dd, spec)
+    counts = jax.vmap(_env.mc_rollout_counts, in_axes=(0, 0, 0, None, None, None, None, None))(
+        jax.random.split(km, n), traj, dd, completer_skill, env.self_correct, env.lucky, num_rollouts, active
+    )
+    judge = jax.vmap(_env.judge_first_error, in_axes=(0, 0, None, None, None))(
+        jax.random.split(kj, n), traj.first_error, env.num_steps, judge_hit, judge_fa
+    )
+    return dd, traj, feats, counts, judge
+
+
+def label_study(
+    key: jax.Array,
+    *,
+    num_problems: int,
+    num_responses: int,
+    num_rollouts: int,
+    completer_skill: jax.Array,
+    judge_hit: jax.Array,
+    judge_false_alarm: jax.Array,
+    self_correct: jax.Array,
+    lucky: jax.Array,
+    num_steps: int = 8,
+    skill: jax.Array = 2.0,
+    max_rollouts: int = 32,
+) -> dict[str, jax.Array]:
+    """How well each label source finds the first error, and what an MC-value verifier does to best-of-N.
+
+    Annotates ``num_problems`` × ``num_responses`` solutions (:func:`annotate`) and reports
+
+    * ``loc_acc``: (3,) exact first-error location accuracy of MC-hard labels, the judge, and consensus (on the
+      solutions consensus keeps); ``kept``: the fraction consensus keeps;
+    * ``under``/``over``: the fraction of truly correct steps whose MC hard label is 0 (the completer failed from
+      a good prefix) and of first-error steps whose MC label is 1 (self-correction or luck rescued it);
+    * ``bon``: (2,) best-of-N outcome and process accuracy when the verifier is the *exact* completer value of
+      each prefix (what an MC-trained PRM converges to), aggregated by each of :data:`AGGREGATORS` (shape
+      (3, 2)); ``policy``: (2,) the same for a single sample;
+    * ``argmin_hist``: (T,) where that verifier puts its minimum on erroneous solutions; ``first_hist``: (T,)
+      where the true first error is.
+
+    ``num_rollouts`` may be traced (it counts the first N of ``max_rollouts`` simulated rollouts), so a slider on
+    N never recompiles.
+    """
+    env = _env.reasoning_env(num_steps, skill=skill, self_correct=self_correct, lucky=lucky)
+    spec = _env.feature_spec()
+    data = annotate(
+        key,
+        env,
+        spec,
+        num_problems=num_problems,
+        num_responses=num_responses,
+        num_rollouts=max_rollouts,
+        completer_skill=completer_skill,
+        judge_hit=judge_hit,
+        judge_false_alarm=judge_false_alarm,
+        active_rollouts=num_rollouts,
+    )
+    true_first = data.traj.first_error
+    mc = mc_labels(data.counts, max_rollouts)
+    agree = mc.first_error == data.judge_first
+    kept = agree.mean()
+    loc = jnp.stack(
+        [
+            (mc.first_error == true_first).mean(),
+            (data.judge_first == true_first).mean(),
+            jnp.sum(agree & (data.judge_first == true_first)) / jnp.maximum(agree.sum(), 1),
+        ]
+    )
+    t = jnp.arange(num_steps)
+    good = t < true_first[:, None]
+    at_err = t == true_first[:, None]
+    under = jnp.sum(good & (mc.hard == 0)) / jnp.maximum(good.sum(), 1)
+    over = jnp.sum(at_err & (mc.hard == 1)) / jnp.maximum(at_err.sum(), 1)
+    value = jax.vmap(_env.prefix_success_probs, in_axes=(0, 0, None, None, None))(
+        data.traj, data.difficulty, completer_skill, env.self_correct, env.lucky
+    )
+    outcome = data.traj.correct.reshape(num_problems, num_responses)
+    process = (true_first == num_steps).reshape(num_problems, num_responses)
+
+    def bon_for(how):
+        idx = jnp.argmax(aggregate_scores(value, how).reshape(num_problems, num_responses), axis=-1)[:, None]
+        pick = lambda a: jnp.take_along_axis(a, idx, axis=-1)[:, 0].mean()
+        return jnp.stack([pick(outcome), pick(process)])
+
+    bon = jnp.stack([bon_for(how) for how in AGGREGATORS])
+    policy = jnp.stack([outcome.mean(), process.mean()])
+    wrong = true_first < num_steps
+    argmin = jnp.argmin(value, axis=-1)
+    argmin_hist = jnp.sum(jax.nn.one_hot(argmin, num_steps) * wrong[:, None], 0) / jnp.maximum(wrong.sum(), 1)
+    first_hist = jnp.sum(jax.nn.one_hot(true_first, num_steps) * wrong[:, None], 0) / jnp.maximum(wrong.sum(), 1)
+    return {
+        "loc_acc": loc,
+        "kept": kept,
+        "under": under,
+        "over": over,
+        "bon": bon,
+        "policy": policy,
+        "argmin_hist": argmin_hist,
+        "first_hist": first_hist,
+    }
+
+
+LABEL_SOURCES = ("mc_hard", "mc_soft", "judge", "consensus", "truth")
+
+
+def training_labels(data: PRMData, source: str) -> tuple[jax.Array, jax.Array]:
+    """(targets, mask) of shape (n, T) for one label source in :data:`LABEL_SOURCES`.
+
+    ``consensus`` uses the judge's labels on the solutions where the MC and judge first errors agree and masks
+    the rest out; ``truth`` uses the ground-truth first error (an oracle, for reference).
+    """
+    check_choice("source", source, LABEL_SOURCES)
+    num_steps = data.counts.shape[-1]
+    if source in ("mc_hard", "mc_soft"):
+        lab = mc_labels(data.counts, data.num_rollouts)
+        return (lab.hard if source == "mc_hard" else lab.soft), lab.mask
+    if source == "truth":
+        return first_error_labels(data.traj.first_error, num_steps)
+    y, m = first_error_labels(data.judge_first, num_steps)
+    if source == "consensus":
+        agree = mc_labels(data.counts, data.num_rollouts).first_error == data.judge_first
+        m = m * agree[:, None]
+    return y, m
+
+
+def evaluate_prm(params: PRMParams, data: PRMData, num_responses: int, aggregator: str = "min") -> dict[str, jax.Array]:
+    """Step-level (ProcessBench F1) and response-level (best-of-N) evaluation of a PRM on held-out data.
+
+    ``data`` must hold ``num_responses`` consecutive responses per problem (as :func:`annotate` lays them out).
+    Returns ``f1``, ``acc_error``, ``acc_correct``, ``bon_outcome`` (the chosen answer is right),
+    ``bon_process`` (the chosen solution has no wrong step) and ``min_on_final`` (fraction of solutions whose
+    lowest step score is on the last step).
+    """
+    num_steps = data.counts.shape[-1]
+    scores = prm_scores(params, data.features)
+    out = processbench_f1(predict_first_error(scores), data.traj.first_error, num_steps)
+    agg = aggregate_scores(scores, aggregator).reshape(-1, num_responses)
+    idx = jnp.argmax(agg, axis=-1)[:, None]
+    pick = lambda a: jnp.take_along_axis(a.reshape(-1, num_responses), idx, axis=-1).mean()
+    out["bon_outcome"] = pick(data.traj.correct)
+    out["bon_process"] = pick(data.traj.first_error == num_steps)
+    out["min_on_final"] = jnp.mean(jnp.argmin(scores, axis=-1) == num_steps - 1)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Bidirectional PRM (BiPRM): a left-to-right and a right-to-left stream fused by a learned gate
+# ----------------------------------------------------------------------------------------------------------------
+
+_FWD = ("local", "prefix_max", "state", "answer", "position", "difficulty", "is_final", "check")
+_BWD = ("local", "backref", "position", "difficulty")
+
+
+def stream_features(features: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Split step features (..., T, F) into what each reading direction can see at step t.
+
+    The left-to-right (L2R) stream sees steps ≤ t: local evidence and its running maximum, the off-track signal,
+    the answer (at the last step), position, difficulty, and the "check" channel plus its running maximum (a
+    contradiction noticed so far). The right-to-left (R2L) stream sees steps ≥ t, in particular ``backref``: what
+    later steps reveal about step t.
+
+    Returns:
+        (fwd (..., T, 9), bwd (..., T, 4)).
+    """
+    col = lambda name: features[..., _env.FEATURE_NAMES.index(name)]
+    fwd = jnp.stack([col(n) for n in _FWD] + [jax.lax.cummax(col("check"), axis=features.ndim - 2)], axis=-1)
+    bwd = jnp.stack([col(n) for n in _BWD], axis=-1)
+    return fwd, bwd
+
+
+class BiPRMParams(NamedTuple):
+    """A BiPRM: two stream PRMs and the gate (each a :class:`PRMParams`; the gate reads both streams)."""
+
+    fwd: PRMParams
+    bwd: PRMParams
+    gate: PRMParams
+
+
+def biprm_scores(params: BiPRMParams, features: jax.Array, fixed_gate: jax.Array | None = None) -> jax.Array:
+    """Fused step scores :math:`r_t = g_t r^{\\to}_t + (1 - g_t) r^{\\leftarrow}_t`; (..., T, F) → (..., T).
+
+    The gate :math:`g_t = \\sigma(\\text{MLP}([h^{\\to}_t; h^{\\leftarrow}_t]))` is learned, or ``fixed_gate``.
+    """
+    fwd, bwd = stream_features(features)
+    r_f = prm_scores(params.fwd, fwd)
+    r_b = prm_scores(params.bwd, bwd)
+    g = prm_scores(params.gate, jnp.concatenate([fwd, bwd], axis=-1)) if fixed_gate is None else fixed_gate
+    return g * r_f + (1 - g) * r_b
+
+
+def _standardised(key, x, m, hidden):
+    f = x.reshape(-1, x.shape[-1])
+    w = m.reshape(-1)[:, None]
+    tot = jnp.maximum(w.sum(), 1.0)
+    mean = (f * w).sum(0) / tot
+    std = jnp.sqrt((((f - mean) ** 2) * w).sum(0) / tot) + 1e-6
+    return init_prm(key, x.shape[-1], hidden)._replace(mean=mean, std=std)
+
+
+@partial(jax.jit, static_argnames=("num_iters", "gate_hidden"))
+def _train_biprm(key, features, targets, mask, learning_rate, fixed_gate, use_fixed, num_iters, gate_hidden):
+    fwd, bwd = stream_features(features)
+    k1, k2, k3 = jax.random.split(key, 3)
+    params = BiPRMParams(
+        _standardised(k1, fwd, mask, 0),
+        _standardised(k2, bwd, mask, 0),
+        _standardised(k3, jnp.concatenate([fwd, bwd], -1), mask, gate_hidden),
+    )
+    pos = jnp.clip((targets * mask).sum() / jnp.maximum(mask.sum(), 1.0), 1e-3, 1 - 1e-3)
+    weights = mask * (targets * 0.5 / pos + (1 - targets) * 0.5 / (1 - pos)) / jnp.maximum(mask.sum(), 1.0)
+    opt = optax.adam(learning_rate)
+    layers0 = jax.tree_util.tree_map(lambda p: p.layers, params, is_leaf=lambda x: isinstance(x, PRMParams))
+
+    def with_layers(layers):
+        return BiPRMParams(*(p._replace(layers=lay) for p, lay in zip(params, layers, strict=True)))
+
+    def loss_fn(layers):
+        r = biprm_scores(with_layers(layers), features, None)
+        r = jnp.where(use_fixed, biprm_scores(with_layers(layers), features, fixed_gate), r)
+        r = jnp.clip(r, 1e-6, 1 - 1e-6)
+        return -(weights * (targets * jnp.log(r) + (1 - targets) * jnp.log1p(-r))).sum()
+
+    def step(carry, _):
+        layers, state = carry
+        loss, g = jax.value_and_grad(loss_fn)(layers)
+        upd, state = opt.update(g, state, layers)
+        return (optax.apply_updates(layers, upd), state), loss
+
+    (layers, _), losses = jax.lax.scan(step, (layers0, opt.init(layers0)), None, length=num_iters)
+    return with_layers(layers), losses
+
+
+def train_biprm(
+    key: jax.Array,
+    features: jax.Array,
+    targets: jax.Array,
+    mask: jax.Array,
+    *,
+    num_iters: int = 400,
+    learning_rate: float = 0.05,
+    gate_hidden: int = 0,
+    fixed_gate: float | None = None,
+) -> tuple[BiPRMParams, jax.Array]:
+    """Fit a BiPRM end to end (both streams and the gate) on the masked, class-balanced BCE of the fused score.
+
+    Args:
+        key: PRNG key.
+        features: (n, T, F) step features (:func:`priorscope.scaling.env.step_features`).
+        targets: (n, T) labels in [0, 1].
+        mask: (n, T).
+        num_iters: Adam steps (≥ 1).
+        learning_rate: > 0.
+        gate_hidden: width of the gate MLP (0 for a logistic gate).
+        fixed_gate: use this constant gate in [0, 1] instead of learning one (the paper's ablation uses 0.5).
+
+    Returns:
+        (params, losses (num_iters,)).
+
+    References:
+        Zhang, Gao, Ren, Cao (2025), The Bidirectional Process Reward Model, arXiv:2508.01682.
+    """
+    num_iters = check_int("num_iters", num_iters, min_value=1)
+    gate_hidden = check_int("gate_hidden", gate_hidden, min_value=0)
+    check_positive("learning_rate", learning_rate)
+    check_in_range("targets", targets, 0.0, 1.0)
+    if fixed_gate is not None:
+        check_in_range("fixed_gate", fixed_gate, 0.0, 1.0)
+    gate = jnp.asarray(0.5 if fixed_gate is None else fixed_gate, float)
+    return _train_biprm(
+        key, features, targets, mask, learning_rate, gate, jnp.asarray(fixed_gate is not None), num_iters, gate_hidden
+    )
+
+
+def gate_values(params: BiPRMParams, features: jax.Array) -> jax.Array:
+    """The BiPRM gate g_t (weight of the left-to-right stream) at every step; (..., T, F) → (..., T)."""
+    fwd, bwd = stream_features(features)
+    return prm_scores(params.gate, jnp.concatenate([fwd, bwd], axis=-1))
+
+
+def direction_study(
+    key: jax.Array,
+    l2r: PRMParams,
+    biprm: BiPRMParams,
+    *,
+    late_fraction: jax.Array,
+    lag: int,
+    num_problems: int,
+    num_steps: int = 8,
+) -> dict[str, jax.Array]:
+    """Evaluate a left-to-right PRM and a BiPRM on fresh solutions whose late-detectable fraction is f.
+
+    Returns ``f1`` (2,) ProcessBench F1 of (L2R, BiPRM); ``offset`` (2, 2·T + 1) histograms of predicted minus
+    true first-error index on erroneous solutions (offsets −T..T); ``gate`` (T,) mean BiPRM gate per position.
+    """
+    env = _env.reasoning_env(num_steps, skill=2.0)
+    spec = _env.feature_spec(state_signal=0.0, late_fraction=late_fraction, lag=lag)
+    data = annotate(
+        key,
+        env,
+        spec,
+        num_problems=num_problems,
+        num_responses=8,
+        num_rollouts=1,
+        completer_skill=0.0,
+        judge_hit=1.0,
+        judge_false_alarm=0.0,
+    )
+    true_first = data.traj.first_error
+    fwd, _ = stream_features(data.features)
+    preds = [predict_first_error(prm_scores(l2r, fwd)), predict_first_error(biprm_scores(biprm, data.features))]
+    f1 = jnp.stack([processbench_f1(p, true_first, num_steps)["f1"] for p in preds])
+    wrong = true_first < num_steps
+    offset = jnp.stack(
+        [
+            jnp.sum(jax.nn.one_hot(p - true_first + num_steps, 2 * num_steps + 1) * wrong[:, None], 0)
+            / jnp.maximum(wrong.sum(), 1)
+            for p in preds
+        ]
+    )
+    gate = gate_values(biprm, data.features).mean(0)
+    return {"f1": f1, "offset": offset, "gate": gate}
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# SCAN: self-confidence filtering and soft labels
+# ----------------------------------------------------------------------------------------------------------------
+
+
+class ScanData(NamedTuple):
+    """Vanilla-MC and SCAN training sets built from one annotator's own responses.
+
+    Attributes:
+        data: the annotated responses (:class:`PRMData`, num_responses per question).
+        self_confidence: (n·k,) SC(q) of each response's question: the annotator's accuracy on it.
+        kept: (n·k,) the question passes the SC threshold.
+        vanilla: (targets, mask) hard MC labels on every response.
+        scan: (targets, mask) SCAN labels (all-one for correct responses, soft near t_pred), zero mask if not kept.
+        vanilla_rollouts: () completions vanilla MC generates: every non-final prefix of every response.
+        scan_rollouts: () completions SCAN generates: non-final prefixes of incorrect responses of kept questions.
+        noise: (2,) label-noise ratio of (vanilla, SCAN): fraction of labelled responses whose label-implied first
+            error differs from the true one.
+    """
+
+    data: PRMData
+    self_confidence: jax.Array
+    kept: jax.Array
+    vanilla: tuple[jax.Array, jax.Array]
+    scan: tuple[jax.Array, jax.Array]
+    vanilla_rollouts: jax.Array
+    scan_rollouts: jax.Array
+    noise: jax.Array
+
+
+def scan_dataset(
+    key: jax.Array,
+    annotator: _env.ReasoningEnv,
+    spec: _env.FeatureSpec,
+    *,
+    num_problems: int,
+    num_responses: int,
+    num_rollouts: int,
+    threshold: jax.Array = 0.75,
+    tolerance: int = 2,
+    soft: bool = True,
+    balance_responses: bool = False,
+    difficulty_mean: jax.Array = 0.0,
+    active_rollouts: jax.Array | None = None,
+) -> ScanData:
+    """Build vanilla-MC and SCAN training sets from an annotator's own responses (Ding et al. 2025).
+
+    The annotator (skill ``annotator.skill``) answers every question ``num_responses`` times; its accuracy there
+    is its self-confidence SC(q). Vanilla MC rolls out every prefix of every response (hard labels). SCAN keeps
+    questions with SC ≥ ``threshold``, labels correct responses all-one without rollouts, and rolls out only the
+    incorrect ones, with soft labels min(1, m_j / SC) on the ``tolerance`` steps before the first zero-score step
+    (``soft=False`` gives hard labels there). ``balance_responses=True`` weights correct and incorrect responses
+    to equal totals, as the official ``dataset/SCAN-Base/process.py`` does by subsampling.
+    """
+    num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    check_in_range("threshold", threshold, 0.0, 1.0)
+    data = annotate(
+        key,
+        annotator,
+        spec,
+        num_problems=num_problems,
+        num_responses=num_responses,
+        num_rollouts=num_rollouts,
+        completer_skill=annotator.skill,
+        judge_hit=1.0,
+        judge_false_alarm=0.0,
+        difficulty_mean=difficulty_mean,
+        active_rollouts=active_rollouts,
+    )
+    n_used = num_rollouts if active_rollouts is None else active_rollouts
+    num_steps = annotator.num_steps
+    correct = data.traj.correct
+    sc = jnp.repeat(correct.reshape(num_problems, num_responses).mean(-1), num_responses)
+    kept = sc >= threshold
+    mc = mc_labels(data.counts, num_rollouts)
+    vanilla = (mc.hard, mc.mask)
+    y, m = scan_labels(data.counts, n_used, sc, correct, tolerance)
+    if not soft:
+        y = jnp.round(y)
+    weight = kept.astype(float)
+    if balance_responses:  # the official process.py subsamples to equal numbers; here by weights
+        n_cor = jnp.sum(kept & correct)
+        n_inc = jnp.sum(kept & ~correct)
+        ratio = jnp.where(correct, n_inc / jnp.maximum(n_cor, 1), n_cor / jnp.maximum(n_inc, 1))
+        weight = weight * jnp.minimum(1.0, ratio)
+    m = m * weight[:, None]
+    prefixes = num_steps - 1
+    vanilla_cost = jnp.asarray(correct.shape[0] * prefixes) * n_used
+    scan_cost = jnp.sum(kept & ~correct) * prefixes * n_used
+    true_first = data.traj.first_error
+    scan_first = jnp.where(correct, num_steps, mc.first_error)
+    noise = jnp.stack(
+        [
+            jnp.mean(mc.first_error != true_first),
+            jnp.sum((scan_first != true_first) & kept) / jnp.maximum(kept.sum(), 1),
+        ]
+    )
+    return ScanData(data, sc, kept, vanilla, (y, m), vanilla_cost, scan_cost, noise)
+
+
+def scan_noise_study(
+    key: jax.Array,
+    *,
+    annotator_skill: jax.Array,
+    self_correct: jax.Array,
+    threshold: jax.Array,
+    num_rollouts: jax.Array,
+    num_problems: int,
+    num_responses: int = 8,
+    max_rollouts: int = 16,
+    num_steps: int = 8,
+    lucky: jax.Array = 0.05,
+    difficulty_mean: jax.Array = -1.0,
+) -> dict[str, jax.Array]:
+    """Where MC label noise comes from, and what self-confidence filtering removes (for the SCAN panel).
+
+    Returns ``sc_levels`` (k + 1,) the possible SC values j/k; ``under``/``over`` (k + 1,) the fraction of
+    responses at each SC level whose MC first error is earlier (under-estimation) or later (over-estimation)
+    than the true one; ``share`` (k + 1,) the fraction of responses at each level; ``noise`` (2,) vanilla and
+    SCAN noise ratios at ``threshold``; ``cost`` () SCAN's rollouts as a fraction of vanilla's; and
+    ``kept`` () the fraction of questions kept. ``threshold`` and ``num_rollouts`` may be traced.
+    """
+    env = _env.reasoning_env(num_steps, skill=annotator_skill, self_correct=self_correct, lucky=lucky)
+    sd = scan_dataset(
+        key,
+        env,
+        _env.feature_spec(),
+        num_problems=num_problems,
+        num_responses=num_responses,
+        num_rollouts=max_rollouts,
+        threshold=threshold,
+        difficulty_mean=difficulty_mean,
+        active_rollouts=num_rollouts,
+    )
+    mc_first = mc_labels(sd.data.counts, max_rollouts).first_error
+    true_first = sd.data.traj.first_error
+    level = jnp.round(sd.self_confidence * num_responses).astype(jnp.int32)
+    onehot = jax.nn.one_hot(level, num_responses + 1)
+    count = jnp.maximum(onehot.sum(0), 1.0)
+    under = ((mc_first < true_first)[:, None] * onehot).sum(0) / count
+    over = ((mc_first > true_first)[:, None] * onehot).sum(0) / count
+    return {
+        "sc_levels": jnp.arange(num_responses + 1) / num_responses,
+        "under": under,
+        "over": over,
+        "share": onehot.mean(0),
+        "noise": sd.noise,
+        "cost": sd.scan_rollouts / sd.vanilla_rollouts,
+        "kept": sd.kept.mean(),
+    }
