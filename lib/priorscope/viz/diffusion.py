@@ -52,15 +52,6 @@ def _set_image(im: Any, img: Any) -> None:
     im.set_clim(0.0, top if top > 0 else 1.0)
 
 
-def _freeze_layout(fig: Any) -> None:
-    """Run the constrained layout once, then switch it off: the panels' axes never move, and re-running the
-    layout solver on every slider event would cost more than the update itself."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
-
 def _unit(vectors: Any) -> np.ndarray:
     v = np.asarray(vectors)
     return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
@@ -146,7 +137,6 @@ def make_langevin_panel(
         ax3.legend(fontsize=7, loc="upper right")
         for ax in (ax1, ax2, ax3):
             ax.set_title(" ", fontsize=9)  # reserve room: draw() writes the titles
-        _freeze_layout(fig)
         return {
             "ax1": ax1,
             "ax2": ax2,
@@ -215,7 +205,6 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
         im3 = _image(ax3, cmap="viridis")
         for ax in (ax1, ax2, ax3):
             ax.set_title(" ", fontsize=9)
-        _freeze_layout(fig)
         return {"ax1": ax1, "ax2": ax2, "ax3": ax3, "im1": im1, "q": q, "lines": lines, "im3": im3}
 
     def draw(a: dict[str, Any], r: demos.PathView, params: dict[str, Any]) -> None:
@@ -275,7 +264,6 @@ def make_solver_panel(
         axes[3].set(yscale="log", ylabel=r"mean $\|x_N - x_{\rm ref}\|$", xticks=range(3))
         axes[3].set_xticklabels(["DDIM", "2M ε", "++2M"], fontsize=8)
         axes[3].set_title(" ", fontsize=9)
-        _freeze_layout(fig)
         return {"axes": axes, "clouds": clouds, "bars": bars}
 
     def draw(a: dict[str, Any], r: demos.SolverView, params: dict[str, Any]) -> None:
@@ -348,7 +336,6 @@ def make_janus_panel(*, num_steps: int, name: str = "22.janus") -> Panel:
         ax4.set_yticklabels(["SDS", "geo"], fontsize=7)
         ax4.grid(False)
         ax4.set_title(" ", fontsize=9)
-        _freeze_layout(fig)
         return {"sc": (sc_sds, sc_geo), "lines": lines, "im": im, "texts": texts, "ax4": ax4}
 
     def draw(a: dict[str, Any], r: Any, params: dict[str, Any]) -> None:
