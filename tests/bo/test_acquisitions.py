@@ -6,10 +6,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope import bo
 from scipy import integrate, stats
 
-jax.config.update("jax_enable_x64", True)
+from priorscope import bo
 
 CASES = [(0.3, 0.5, 0.5), (-1.0, 2.0, 0.0), (1.0, 0.1, 0.2), (0.0, 1.0, 3.0)]
 

@@ -6,9 +6,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope import bo, gp
 
-jax.config.update("jax_enable_x64", True)
+from priorscope import bo, gp
 
 
 def _brute_regrets(f_opt, f_values):

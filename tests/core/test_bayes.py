@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.integrate
 import scipy.stats
+
 from priorscope.bayes import (
     EIGHT_SCHOOLS,
     beta_binomial_grid,

@@ -4,8 +4,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope.diffusion import Cosine, GaussianMixture, RectifiedFlow, VPLinear, gmm, targets
 from scipy.stats import multivariate_normal
+
+from priorscope.diffusion import Cosine, GaussianMixture, RectifiedFlow, VPLinear, gmm, targets
 
 SCHEDULES = [VPLinear(), Cosine(), RectifiedFlow()]
 

@@ -4,6 +4,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
 from priorscope.diffusion import EDM, Cosine, RectifiedFlow, VPLinear, get_schedule, time_grid
 from priorscope.diffusion.schedules import Switch
 

@@ -4,8 +4,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope.diffusion import GaussianMixture, RectifiedFlow, VPLinear, gmm, solvers, targets
 from scipy.integrate import solve_ivp
+
+from priorscope.diffusion import GaussianMixture, RectifiedFlow, VPLinear, gmm, solvers, targets
 
 STEPS = [20, 40, 80, 160]
 

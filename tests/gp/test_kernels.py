@@ -6,8 +6,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope import gp
 from sklearn.gaussian_process import kernels as skk
+
+from priorscope import gp
 
 RNG = np.random.default_rng(0)
 X1 = RNG.uniform(-2, 2, (7, 2))

@@ -3,6 +3,7 @@
 import jax.numpy as jnp
 import numpy as np
 import pytest
+
 from priorscope import gp
 
 G1 = np.linspace(0, 1, 20)

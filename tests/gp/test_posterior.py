@@ -4,9 +4,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope import gp
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process import kernels as skk
+
+from priorscope import gp
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(-2, 2, (15, 1))

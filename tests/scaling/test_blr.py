@@ -6,6 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from numpyro.infer import MCMC, NUTS
+
 from priorscope.scaling import blr
 
 

@@ -4,8 +4,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope.scaling import env as E
 from scipy.special import expit
+
+from priorscope.scaling import env as E
 
 T = 6
 REPS = 20000

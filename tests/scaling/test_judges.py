@@ -5,9 +5,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from numpyro.infer.util import log_density
-from priorscope.scaling import judges as J
 from scipy import stats
 from scipy.special import gammaln
+
+from priorscope.scaling import judges as J
 
 
 @pytest.fixture(autouse=True)

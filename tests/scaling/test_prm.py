@@ -4,8 +4,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope.scaling import prm as P
 from sklearn.linear_model import LogisticRegression
+
+from priorscope.scaling import prm as P
 
 
 def test_mc_labels_by_hand():

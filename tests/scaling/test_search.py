@@ -4,10 +4,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from scipy.stats import norm
+
 from priorscope.scaling import env as E
 from priorscope.scaling import prm as P
 from priorscope.scaling import search as S
-from scipy.stats import norm
 
 
 @pytest.mark.parametrize("n", [1, 4])

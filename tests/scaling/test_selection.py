@@ -4,8 +4,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from priorscope.scaling import selection as sel
 from scipy import integrate, stats
+
+from priorscope.scaling import selection as sel
 
 
 @pytest.fixture(autouse=True)

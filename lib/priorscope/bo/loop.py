@@ -1,0 +1,291 @@
+r"""Bayesian optimisation on a finite candidate grid, as an ``init``/``step`` pair over NamedTuples.
+
+The data are kept as *counts and sums per grid point*: ``counts[j]`` evaluations of grid point j whose
+observations sum to ``sums[j]``. The GP posterior on the grid then depends only on the evaluated points and their
+sample means (Calandriello et al., 2022), and every array has a fixed shape, so a whole run is one ``lax.scan``
+and many seeds are one ``vmap``. With :math:`\tilde W = \mathrm{diag}(c/\lambda)` and
+:math:`B = I + \tilde W^{1/2} K \tilde W^{1/2}`,
+
+.. math::
+    \mu = K \tilde W^{1/2} B^{-1} \tilde W^{1/2} \bar y, \qquad
+    \Sigma = K - K \tilde W^{1/2} B^{-1} \tilde W^{1/2} K,
+
+which is exactly :math:`K_{\cdot U}(K_{UU} + \lambda\,\mathrm{diag}(1/c_U))^{-1}\bar y_U` on the evaluated set U
+(Rasmussen and Williams, 2006, Alg. 3.2 uses the same B), but unevaluated points (c = 0) drop out without a
+division by zero.
+
+Example:
+    >>> import jax, jax.numpy as jnp
+    >>> from priorscope import gp, bo
+    >>> X = jnp.linspace(0, 1, 50)[:, None]
+    >>> prob = bo.GridProblem(X, jnp.sin(6 * X[:, 0]), 0.0)
+    >>> state, info = bo.run(jax.random.key(0), prob, gp.RBF(0.2), 1e-4, num_init=2, num_steps=5)
+    >>> info.simple_regret.shape
+    (5,)
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.linalg as jsl
+
+from priorscope._checks import check_choice, check_int, check_positive
+from priorscope.bo import acquisitions as acq
+from priorscope.gp.kernels import Kernel
+
+__all__ = [
+    "ACQUISITIONS",
+    "GridProblem",
+    "BOState",
+    "BOInfo",
+    "grid_posterior",
+    "acquisition_scores",
+    "init",
+    "step",
+    "run",
+]
+
+ACQUISITIONS = ("ei", "log_ei", "pi", "ucb", "kg", "noisy_ei", "thompson", "mes", "random")
+
+
+class GridProblem(NamedTuple):
+    """A black-box problem on a finite grid.
+
+    Attributes:
+        X: the candidate grid, shape ``(n, d)``.
+        f: the true objective at each candidate, shape ``(n,)`` (hidden from the optimiser).
+        noise_std: standard deviation of the Gaussian observation noise (scalar ≥ 0).
+    """
+
+    X: jax.Array
+    f: jax.Array
+    noise_std: jax.Array
+
+
+class BOState(NamedTuple):
+    """What the next step needs.
+
+    Attributes:
+        counts: evaluations per grid point, shape ``(n,)`` (float, integer valued).
+        sums: sum of the observations at each grid point, shape ``(n,)``.
+        best_f: largest TRUE value evaluated so far (for simple regret), scalar.
+        t: number of evaluations so far, int32 scalar.
+    """
+
+    counts: jax.Array
+    sums: jax.Array
+    best_f: jax.Array
+    t: jax.Array
+
+
+class BOInfo(NamedTuple):
+    """Diagnostics of one step (stacked over steps by :func:`run`).
+
+    Attributes:
+        index: grid index evaluated at this step.
+        y: the noisy observation.
+        f_value: the true value f(x_t).
+        regret: instantaneous regret f* − f(x_t).
+        simple_regret: f* − max_{i ≤ t} f(x_i) after this step.
+        num_unique: number of distinct grid points evaluated so far.
+    """
+
+    index: jax.Array
+    y: jax.Array
+    f_value: jax.Array
+    regret: jax.Array
+    simple_regret: jax.Array
+    num_unique: jax.Array
+
+
+def grid_posterior(gram, counts, sums, noise_var, *, full_cov: bool = True):
+    """GP posterior on the grid from per-point counts and sums (see the module docstring).
+
+    Args:
+        gram: prior covariance of the grid K, shape ``(n, n)``.
+        counts: evaluations per grid point c ≥ 0, shape ``(n,)``.
+        sums: sum of observations per grid point, shape ``(n,)``.
+        noise_var: observation noise variance λ > 0 (scalar, may be traced).
+        full_cov: return the ``(n, n)`` covariance (True) or only the ``(n,)`` variances.
+
+    Returns:
+        ``(mean (n,), cov (n, n))`` or ``(mean (n,), var (n,))``.
+    """
+    gram, counts, sums = jnp.asarray(gram), jnp.asarray(counts), jnp.asarray(sums)
+    n = gram.shape[0]
+    if gram.shape != (n, n) or counts.shape != (n,) or sums.shape != (n,):
+        raise ValueError(f"gram must be (n, n) and counts, sums (n,), got {gram.shape}, {counts.shape}, {sums.shape}")
+    check_positive("noise_var", noise_var)
+    check_positive("counts", counts, allow_zero=True)
+    counts = counts.astype(gram.dtype)
+    w = jnp.sqrt(counts / noise_var)
+    ybar = sums / jnp.maximum(counts, 1.0)
+    B = jnp.eye(n, dtype=gram.dtype) + w[:, None] * gram * w[None, :]
+    L = jsl.cholesky(B, lower=True)
+    mean = gram @ (w * jsl.cho_solve((L, True), w * ybar))
+    V = jsl.solve_triangular(L, w[:, None] * gram, lower=True)  # (n, n) = L⁻¹ W̃^{1/2} K
+    if full_cov:
+        return mean, gram - V.T @ V
+    return mean, jnp.diag(gram) - jnp.sum(V**2, axis=0)
+
+
+def acquisition_scores(key, acquisition: str, mean, cov, counts, noise_var, beta, *, num_samples: int = 32):
+    """Score every grid point with the named acquisition (larger is better).
+
+    The incumbent of EI/log-EI/PI is the largest posterior mean among evaluated points (the largest observation
+    when λ → 0).
+
+    Args:
+        key: PRNG key (used by ``"thompson"`` and ``"mes"``).
+        acquisition: one of :data:`ACQUISITIONS` except ``"random"`` (static).
+        mean: posterior mean, shape ``(n,)``.
+        cov: posterior covariance, shape ``(n, n)``.
+        counts: evaluations per grid point, shape ``(n,)`` (at least one > 0 for the EI family).
+        noise_var: observation noise variance λ.
+        beta: UCB exploration weight.
+        num_samples: max-value samples for ``"mes"`` (static).
+
+    Returns:
+        Scores, shape ``(n,)``.
+    """
+    check_choice("acquisition", acquisition, ACQUISITIONS[:-1])
+    std = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0))
+    observed = counts > 0
+    best = jnp.max(jnp.where(observed, mean, -jnp.inf))
+    if acquisition == "ei":
+        return acq.expected_improvement(mean, std, best)
+    if acquisition == "log_ei":
+        return acq.log_expected_improvement(mean, std, best)
+    if acquisition == "pi":
+        return acq.probability_of_improvement(mean, std, best)
+    if acquisition == "ucb":
+        return acq.upper_confidence_bound(mean, std, beta)
+    if acquisition == "kg":
+        return acq.knowledge_gradient(mean, cov, noise_var)
+    if acquisition == "noisy_ei":
+        return acq.noisy_expected_improvement(mean, cov, noise_var, observed)
+    if acquisition == "thompson":
+        return acq.thompson_sample(key, mean, cov)
+    return acq.max_value_entropy_search(key, mean, cov, std, num_samples)
+
+
+def _observe(key, state: BOState, problem: GridProblem, idx) -> tuple[BOState, BOInfo]:
+    f_value = problem.f[idx]
+    y = f_value + problem.noise_std * jax.random.normal(key, (), dtype=problem.f.dtype)
+    counts = state.counts.at[idx].add(1.0)
+    sums = state.sums.at[idx].add(y)
+    best_f = jnp.maximum(state.best_f, f_value)
+    f_opt = jnp.max(problem.f)
+    new = BOState(counts, sums, best_f, state.t + 1)
+    info = BOInfo(
+        index=idx,
+        y=y,
+        f_value=f_value,
+        regret=f_opt - f_value,
+        simple_regret=f_opt - best_f,
+        num_unique=jnp.sum(counts > 0).astype(jnp.int32),
+    )
+    return new, info
+
+
+def _check_problem(problem) -> GridProblem:
+    if not isinstance(problem, GridProblem):
+        raise TypeError(f"problem must be a GridProblem, got {type(problem).__name__}")
+    X, f = jnp.asarray(problem.X), jnp.asarray(problem.f)
+    if X.ndim != 2 or f.shape != (X.shape[0],):
+        raise ValueError(f"problem.X must be (n, d) and problem.f (n,), got {X.shape} and {f.shape}")
+    check_positive("problem.noise_std", problem.noise_std, allow_zero=True)
+    return GridProblem(X, f, jnp.asarray(problem.noise_std, dtype=f.dtype))
+
+
+def init(key, problem: GridProblem, num_init: int) -> BOState:
+    """Evaluate ``num_init`` distinct grid points chosen uniformly at random.
+
+    Args:
+        key: PRNG key.
+        problem: the :class:`GridProblem`.
+        num_init: number of initial points, 1 ≤ num_init ≤ n (static).
+
+    Returns:
+        The :class:`BOState` after the initial design.
+    """
+    problem = _check_problem(problem)
+    n = problem.f.shape[0]
+    num_init = check_int("num_init", num_init, min_value=1, max_value=n)
+    k_pick, k_noise = jax.random.split(key)
+    idx = jax.random.choice(k_pick, n, (num_init,), replace=False)
+    y = problem.f[idx] + problem.noise_std * jax.random.normal(k_noise, (num_init,), dtype=problem.f.dtype)
+    counts = jnp.zeros((n,), problem.f.dtype).at[idx].add(1.0)
+    sums = jnp.zeros((n,), problem.f.dtype).at[idx].add(y)
+    return BOState(counts, sums, jnp.max(problem.f[idx]), jnp.asarray(num_init, jnp.int32))
+
+
+def step(
+    key,
+    state: BOState,
+    problem: GridProblem,
+    kernel: Kernel,
+    noise_var,
+    *,
+    acquisition: str = "ei",
+    beta=2.0,
+    num_samples: int = 32,
+) -> tuple[BOState, BOInfo]:
+    """One BO step: posterior on the grid → acquisition → evaluate its argmax → update counts.
+
+    Args:
+        key: PRNG key.
+        state: current :class:`BOState`.
+        problem: the :class:`GridProblem`.
+        kernel: GP prior covariance (a ``priorscope.gp`` kernel; its hyperparameters may be traced).
+        noise_var: the model's noise variance λ > 0 (may differ from ``problem.noise_std**2``).
+        acquisition: one of :data:`ACQUISITIONS` (static); ``"random"`` is the random-search baseline.
+        beta: UCB exploration weight (traced).
+        num_samples: max-value samples for ``"mes"`` (static).
+
+    Returns:
+        ``(new_state, info)``.
+    """
+    check_choice("acquisition", acquisition, ACQUISITIONS)
+    k_acq, k_obs = jax.random.split(key)
+    if acquisition == "random":
+        idx = jax.random.randint(k_acq, (), 0, problem.f.shape[0])
+        return _observe(k_obs, state, problem, idx)
+    gram = kernel(problem.X)
+    mean, cov = grid_posterior(gram, state.counts, state.sums, noise_var)
+    scores = acquisition_scores(k_acq, acquisition, mean, cov, state.counts, noise_var, beta, num_samples=num_samples)
+    idx = jnp.argmax(scores).astype(jnp.int32)
+    return _observe(k_obs, state, problem, idx)
+
+
+def run(
+    key,
+    problem: GridProblem,
+    kernel: Kernel,
+    noise_var,
+    *,
+    num_init: int,
+    num_steps: int,
+    acquisition: str = "ei",
+    beta=2.0,
+    num_samples: int = 32,
+) -> tuple[BOState, BOInfo]:
+    """``init`` then ``num_steps`` steps in one ``lax.scan`` (jit and vmap over keys from outside).
+
+    Returns:
+        ``(final_state, info)`` with every :class:`BOInfo` field stacked to shape ``(num_steps,)``.
+    """
+    problem = _check_problem(problem)
+    check_positive("noise_var", noise_var)
+    num_steps = check_int("num_steps", num_steps, min_value=1)
+    check_choice("acquisition", acquisition, ACQUISITIONS)
+    k_init, k_loop = jax.random.split(key)
+    state = init(k_init, problem, num_init)
+
+    def body(s, k):
+        return step(k, s, problem, kernel, noise_var, acquisition=acquisition, beta=beta, num_samples=num_samples)
+
+    return jax.lax.scan(body, state, jax.random.split(k_loop, num_steps))
