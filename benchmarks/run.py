@@ -1,10 +1,11 @@
 """Benchmarks (not tests): per-notebook fast-mode runtime and per-panel update latency.
 
-Each notebook is executed in fast mode in a fresh kernel, cell by cell (its runtime is the wall time of its own
-cells, kernel start excluded); then, in the same kernel, every registered panel is warmed up and driven through
-`num_updates` random slider moves, each timed from value change to a fully rendered canvas
-(`Panel.benchmark`). Results go to `benchmarks/results/{notebook_runtimes,panel_latency}.json` and a Markdown
-summary to `benchmarks/README.md`, each naming the machine.
+Each notebook is executed in fast mode in a fresh kernel with JAX's persistent compilation cache off, cell by
+cell: its runtime is the wall time of its own cells, kernel start excluded, every compilation paid. Then, in the
+same kernel, every registered panel is warmed up and driven through `num_updates` random slider moves, each timed
+from value change to a fully rendered canvas (`Panel.benchmark`). Results go to
+`benchmarks/results/{notebook_runtimes,panel_latency}.json` and a Markdown summary to `benchmarks/README.md`,
+each naming the machine.
 
 Usage: `make benchmark` or `python benchmarks/run.py [--only t02 19 ...] [--updates 30]`.
 """
@@ -93,7 +94,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=[], help="notebook ids (t02, 19, ...)")
     parser.add_argument("--updates", type=int, default=30, help="random slider moves per panel")
     args = parser.parse_args()
-    os.environ.update({"PRIORSCOPE_MODE": "fast", "PRIORSCOPE_PROGRESS": "0"})
+    # cold compilation: no persistent cache, so runtimes are what a first run (and CI) pays
+    os.environ.update({"PRIORSCOPE_MODE": "fast", "PRIORSCOPE_PROGRESS": "0", "PRIORSCOPE_JAX_CACHE": "off"})
     RESULTS.mkdir(parents=True, exist_ok=True)
     runtimes_path, latency_path = RESULTS / "notebook_runtimes.json", RESULTS / "panel_latency.json"
     runtimes = json.loads(runtimes_path.read_text()) if runtimes_path.exists() and args.only else {}
@@ -127,7 +129,8 @@ def write_summary(runtimes: dict, latency: dict) -> None:
         "# Benchmarks",
         "",
         "Written by `benchmarks/run.py` (`make benchmark`); not tests. Fast mode, after warm-up for panels.",
-        f"Machine: {runtimes['machine']} — {runtimes['date']}, Python {runtimes['python']}.",
+        f"Machine: {runtimes['machine']} — {runtimes['date']}, Python {runtimes['python']}; "
+        f"1-min load average at the end of the run: {runtimes['load_average_at_end']:.1f}.",
         "",
         "## Panel latency (value change → in-place draw → full canvas render)",
         "",
