@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build"
+from suite_paths import BUILD
 
 # Tests never show progress bars; notebook kernels inherit these.
 os.environ.setdefault("PRIORSCOPE_PROGRESS", "0")
 os.environ.setdefault("PRIORSCOPE_JAX_CACHE", str(BUILD / "jax-cache"))
-
-
-def notebook_sources() -> list[Path]:
-    """Every tutorial and notebook, in curriculum order (tutorials t00.. first, then 01..)."""
-    tutorials = sorted((ROOT / "tutorials").glob("t[0-9][0-9]_*.md"))
-    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md"))
-    return tutorials + notebooks
 
 
 @pytest.fixture

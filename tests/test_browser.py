@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from suite_paths import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, ROOT, notebook_sources
+from suite_paths import BUILD, ROOT, notebook_sources
 
 pytestmark = pytest.mark.notebooks
 

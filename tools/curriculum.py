@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "benchmarks" / "results" / "claims.json"
 RUNTIMES = ROOT / "benchmarks" / "results" / "notebook_runtimes.json"
+LATENCY = ROOT / "benchmarks" / "results" / "panel_latency.json"
 
 # The course map (shared DESIGN.md §5): id, slug, track, title. Sources override titles once they exist.
 TUTORIALS = [
@@ -224,6 +225,28 @@ def claims_table(snapshot: dict) -> str:
     return "\n".join(lines)
 
 
+def performance_table() -> str:
+    """Panel latency summary from the last `make benchmark` (benchmarks/results/panel_latency.json)."""
+    if not LATENCY.exists():
+        return "No benchmark results yet: run `make benchmark`."
+    data = json.loads(LATENCY.read_text())
+    panels = data.get("panels", {})
+    p50_max, p95_max = data["targets"]["p50_ms"], data["targets"]["p95_ms"]
+    ok = [n for n, p in panels.items() if p["p50_ms"] <= p50_max and p["p95_ms"] <= p95_max]
+    lines = [
+        f"Panel update latency after warm-up (value change → in-place draw → full canvas render), fast sizes, on "
+        f"{data['machine']} ({data['date']}): **{len(ok)} of {len(panels)} panels** meet p50 ≤ {p50_max:.0f} ms and "
+        f"p95 ≤ {p95_max:.0f} ms.",
+        "",
+        "| panel | p50 ms | p95 ms | target |",
+        "|---|---|---|---|",
+    ]
+    for name, p in sorted(panels.items()):
+        mark = "✅" if name in ok else "❌"
+        lines.append(f"| `{name}` | {p['p50_ms']:.0f} | {p['p95_ms']:.0f} | {mark} |")
+    return "\n".join(lines)
+
+
 def _replace(text: str, marker: str, body: str) -> str:
     start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
     if start not in text or end not in text:
@@ -258,7 +281,8 @@ def render() -> dict[Path, str]:
     out = {}
     readme = ROOT / "README.md"
     text = _replace(readme.read_text(), "curriculum", curriculum_table(rows))
-    out[readme] = _replace(text, "claims", claims_table(snapshot))
+    text = _replace(text, "claims", claims_table(snapshot))
+    out[readme] = _replace(text, "performance", performance_table())
     index = ROOT / "index.md"
     out[index] = _replace(index.read_text(), "curriculum", curriculum_table(rows))
     return out

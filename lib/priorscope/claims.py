@@ -109,6 +109,7 @@ def _validate(claim_id: str, op: str, tol: float | None) -> None:
     if op in ("abs", "rel"):
         if tol is None:
             raise ValueError(f"tol is required for op={op!r}")
+        tol = _as_float("tol", tol)
         if not (math.isfinite(tol) and tol > 0):
             raise ValueError(f"tol must be a finite number > 0, got {tol}")
     elif tol is not None:
@@ -169,7 +170,8 @@ def check(
     """
     _validate(claim_id, op, tol)
     m, e = _as_float("measured", measured), _as_float("expected", expected)
-    ok = _holds(m, e, tol, op)
+    tol = None if tol is None else _as_float("tol", tol)
+    ok = bool(_holds(m, e, tol, op))
     claim = _store(Claim(claim_id, m, e, tol, op, ok, "pass" if ok else "fail", description))
     if not ok:
         raise ClaimFailed(

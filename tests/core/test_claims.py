@@ -86,3 +86,10 @@ def test_table_lists_every_claim():
     text = claims.table()
     assert "`t99.a` a claim" in text and "not reproduced" in text
     assert text._repr_markdown_() == str(text)
+
+
+def test_numpy_tolerances_are_recorded_as_plain_json(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRIORSCOPE_CLAIMS_DIR", str(tmp_path))
+    c = claims.check("t96.np_tol", np.float64(1.0), 1.0, tol=np.float64(0.1))
+    assert type(c.passed) is bool and type(c.tol) is float
+    assert json.loads((tmp_path / "t96.json").read_text())[0]["passed"] is True

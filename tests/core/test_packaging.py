@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 
 import yaml
-from conftest import ROOT
 from packaging.requirements import Requirement
+from suite_paths import ROOT
 
 LIB = ROOT / "lib" / "priorscope"
 UI_MODULES = ("matplotlib", "ipywidgets", "IPython", "priorscope.viz", "ipympl")

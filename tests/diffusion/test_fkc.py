@@ -44,7 +44,7 @@ CASES = {
     "product_2d": (lambda: fkc.product(mix_2d_a(), mix_2d_b(), SCHEDULE), 2),
     "tilt_2d": (
         lambda: fkc.tilted(
-            mix_2d_a(), SCHEDULE, lambda x, t: -((0.3 + t) * x[0] - 0.5) ** 2 / (0.2 + t) + 0.1 * jnp.sin(x[1])
+            mix_2d_a(), SCHEDULE, lambda x, t: -(((0.3 + t) * x[0] - 0.5) ** 2) / (0.2 + t) + 0.1 * jnp.sin(x[1])
         ),
         2,
     ),
@@ -91,9 +91,7 @@ def test_annealed_gaussian_matches_closed_form():
     beta, t_min = 2.5, 1e-3
     ts = jnp.linspace(1.0, t_min, 301)
     fields = fkc.annealed(mix, SCHEDULE, beta)
-    sample = jax.jit(
-        jax.vmap(lambda k: fkc.fkc_sample(k, fields, SCHEDULE, ts, 2000, 1, init_scale=1 / np.sqrt(beta)))
-    )
+    sample = jax.jit(jax.vmap(lambda k: fkc.fkc_sample(k, fields, SCHEDULE, ts, 2000, 1, init_scale=1 / np.sqrt(beta))))
     mean, var, _ = _weighted_moments(sample(SEEDS))
     a, s = float(SCHEDULE.alpha(t_min)), float(SCHEDULE.sigma(t_min))
     true_mean, true_var = a * 1.0, (a**2 * 0.25 + s**2) / beta
@@ -123,8 +121,9 @@ def test_product_of_gaussians_matches_closed_form():
 
 def test_shapes_and_trajectory():
     ts = jnp.linspace(1.0, 0.01, 11)
-    res = fkc.fkc_sample(jax.random.key(0), fkc.annealed(mix_2d_a(), SCHEDULE, 2.0), SCHEDULE, ts, 64, 2,
-                         keep_trajectory=True)
+    res = fkc.fkc_sample(
+        jax.random.key(0), fkc.annealed(mix_2d_a(), SCHEDULE, 2.0), SCHEDULE, ts, 64, 2, keep_trajectory=True
+    )
     assert res.state.particles.shape == (64, 2)
     assert res.trajectory.shape == (11, 64, 2)
     assert res.ess.shape == (10,) and res.resampled.shape == (10,)

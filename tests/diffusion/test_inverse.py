@@ -66,7 +66,7 @@ def test_ensemble_matches_exact_posterior_and_dps_is_biased():
         ens = inverse.ensemble_sample(k1, prior, SCHEDULE, forward, y, sigma_y, ts, 1000)
         xd = inverse.dps_sample(k2, prior, SCHEDULE, forward, y, sigma_y, ts, 1000)
         e = inverse.mode_statistics(ens.state.particles, jnp.exp(ens.state.log_weights), prior.means, 2)
-        d = inverse.mode_statistics(xd, jnp.full(1000, 1e-3), prior.means, 2)
+        d = inverse.mode_statistics(xd, jnp.full(1000, 1.0 / 1000), prior.means, 2)
         return e, d
 
     e, d = jax.jit(jax.vmap(run))(jax.random.split(jax.random.key(0), 4))

@@ -104,8 +104,24 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match=r"particles must have shape \(n, d\)"):
         tempering.tempered_smc(jax.random.key(0), jnp.zeros(5), model.log_prior, model.log_likelihood, jnp.ones(3))
     with pytest.raises(ValueError, match=r"betas must have shape \(K \+ 1,\)"):
+        tempering.tempered_smc(jax.random.key(0), jnp.zeros((5, 1)), model.log_prior, model.log_likelihood, jnp.ones(1))
+    with pytest.raises(ValueError, match="num_mcmc_steps must be an int >= 0, got -1"):
         tempering.tempered_smc(
-            jax.random.key(0), jnp.zeros((5, 1)), model.log_prior, model.log_likelihood, jnp.ones(1)
+            jax.random.key(0), jnp.zeros((5, 1)), model.log_prior, model.log_likelihood, jnp.ones(3), num_mcmc_steps=-1
         )
     with pytest.raises(ValueError, match=r"left_weight must lie in \(0, 1\), got 1.5"):
         toy.make_bimodal_toy(left_weight=1.5)
+
+
+def test_rwmh_leaves_gaussian_invariant_and_traced_steps():
+    # start exactly at N(0, 1); after traced-count Metropolis steps the law is unchanged (mean, var within 3 SE)
+    x = jax.random.normal(jax.random.key(5), (20_000, 1))
+    run = jax.jit(lambda k, n: tempering.rwmh(k, x, lambda z: -0.5 * jnp.sum(z**2), 1.0, n))
+    moved, rate = run(jax.random.key(6), 5)
+    m = np.asarray(moved[:, 0])
+    assert abs(m.mean()) <= 3 / np.sqrt(m.size)
+    assert abs(m.var() - 1.0) <= 3 * np.sqrt(2 / m.size)
+    assert 0.4 < float(rate) < 0.9
+    same, rate0 = run(jax.random.key(6), 0)
+    np.testing.assert_array_equal(np.asarray(same), np.asarray(x))
+    assert float(rate0) == 1.0

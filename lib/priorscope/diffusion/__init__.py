@@ -5,18 +5,32 @@ Modules: :mod:`~priorscope.diffusion.schedules` (noise paths and time grids), :m
 (conversions among x0 / eps / score / v), :mod:`~priorscope.diffusion.solvers` (Euler, Heun, DDIM,
 DPM-Solver(++) and Euler–Maruyama for the zeta-family, behind :func:`sample`),
 :mod:`~priorscope.diffusion.langevin` (plain and annealed Langevin), :mod:`~priorscope.diffusion.sds`
-(the score-distillation toy of notebook 22) and :mod:`~priorscope.diffusion.demos` (the computations behind
-the notebooks' panels).
+(the score-distillation toy of notebook 22), :mod:`~priorscope.diffusion.fkc` (Feynman–Kac correctors),
+:mod:`~priorscope.diffusion.inverse` (weighted-ensemble and DPS-style inverse-problem samplers),
+:mod:`~priorscope.diffusion.interpolants` (stochastic interpolants with closed-form drift and score) and
+:mod:`~priorscope.diffusion.demos` (the computations behind the notebooks' panels).
 """
 
 from . import demos as demos
+from . import fkc as fkc
 from . import gmm as gmm
+from . import interpolants as interpolants
+from . import inverse as inverse
 from . import langevin as langevin
 from . import schedules as schedules
 from . import sds as sds
 from . import solvers as solvers
 from . import targets as targets
+from .fkc import FKFields as FKFields
+from .fkc import annealed as annealed
+from .fkc import fkc_sample as fkc_sample
+from .fkc import product as product
+from .fkc import tilted as tilted
 from .gmm import GaussianMixture as GaussianMixture
+from .interpolants import Interpolant as Interpolant
+from .inverse import dps_sample as dps_sample
+from .inverse import ensemble_sample as ensemble_sample
+from .inverse import exact_posterior as exact_posterior
 from .schedules import EDM as EDM
 from .schedules import Cosine as Cosine
 from .schedules import RectifiedFlow as RectifiedFlow
@@ -30,6 +44,18 @@ from .solvers import integrate as integrate
 from .solvers import sample as sample
 
 __all__ = [
+    "fkc",
+    "interpolants",
+    "inverse",
+    "FKFields",
+    "annealed",
+    "fkc_sample",
+    "product",
+    "tilted",
+    "Interpolant",
+    "dps_sample",
+    "ensemble_sample",
+    "exact_posterior",
     "demos",
     "gmm",
     "langevin",
