@@ -145,10 +145,16 @@ def test_t02_slider_redraws_figure(lab: str) -> None:
             )
             page.evaluate("async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
             panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .priorscope-panel").first
-            panel.wait_for(state="visible", timeout=240_000)
-            canvas = panel.locator(".jupyter-matplotlib-canvas-div").first
-            canvas.wait_for(state="visible", timeout=60_000)
+            panel.wait_for(state="attached", timeout=240_000)
+            page.wait_for_function(
+                "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+                timeout=240_000,
+            )
+            # run-all leaves the view at the last cell; JupyterLab and ipympl only paint what is on screen
             panel.scroll_into_view_if_needed()
+            canvas = panel.locator(".jupyter-matplotlib-canvas-div").first
+            canvas.scroll_into_view_if_needed()
+            canvas.wait_for(state="visible", timeout=60_000)
             page.wait_for_timeout(1500)  # let the first frame arrive
             before = canvas.screenshot()
             readout = panel.locator(".widget-readout").first
@@ -173,5 +179,11 @@ def test_t02_slider_redraws_figure(lab: str) -> None:
             assert readout.inner_text() != value_before, "dragging the handle did not move the slider"
             assert changed, f"the figure did not change within 60 s of moving the slider (stderr outputs: {errors})"
             print(f"slider drag -> redrawn canvas in {elapsed:.2f} s")
+        except Exception:
+            shot = Path(os.environ.get("PRIORSCOPE_BROWSER_SHOTS", ROOT / "build")) / "browser-failure.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failing page: {shot}")
+            raise
         finally:
             browser.close()

@@ -211,9 +211,9 @@ def table(notebook: str | None = None) -> str:
     ]
     for c in records(notebook):
         mark = {"pass": "✅ pass", "fail": "❌ fail", "not reproduced": "⚠️ not reproduced"}[c.status]
-        lines.append(
-            f"| `{c.id}` {c.description} | {_fmt(c.measured)} | {_fmt(c.expected)} | {c.condition()} | {mark} |"
-        )
+        desc = c.description.replace("|", "\\|")  # a literal | would split the Markdown row
+        cond = c.condition().replace("|", "\\|")
+        lines.append(f"| `{c.id}` {desc} | {_fmt(c.measured)} | {_fmt(c.expected)} | {cond} | {mark} |")
     return ClaimsTable("\n".join(lines))
 
 

@@ -93,3 +93,10 @@ def test_numpy_tolerances_are_recorded_as_plain_json(tmp_path, monkeypatch):
     c = claims.check("t96.np_tol", np.float64(1.0), 1.0, tol=np.float64(0.1))
     assert type(c.passed) is bool and type(c.tol) is float
     assert json.loads((tmp_path / "t96.json").read_text())[0]["passed"] is True
+
+
+def test_table_escapes_pipes_in_descriptions():
+    claims.check("t99.pipe", 0.1, 1.0, op="<=", description="|NUTS mean − exact| in MCSE units")
+    claims.check("t99.abs", 1.0, 1.0, tol=0.1)
+    rows = claims.table().splitlines()[2:]
+    assert all(row.replace("\\|", "").count("|") == 6 for row in rows), rows

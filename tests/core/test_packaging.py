@@ -68,6 +68,8 @@ def test_settings_override_opens_markdown_as_notebooks():
     data = json.loads((ROOT / ".binder" / "overrides.json").read_text())
     viewers = data["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook"
+    # render every cell: with windowed rendering, ipympl figures created off screen (e.g. by "run all") stay blank
+    assert data["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "none"
 
 
 def _imports(path: Path) -> set[str]:
@@ -116,4 +118,7 @@ def test_every_notebook_has_the_contract_front_matter():
         sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         assert "config.report()" in sources, f"{path.name}: the setup cell must call config.report()"
         assert "pip install" not in sources, f"{path.name}: no pip installs in notebooks"
+        text = path.read_text()
+        assert ":::{dropdown}" not in text, f"{path.name}: JupyterLab shows MyST dropdowns as raw text; use <details>"
+        assert "<details>" in text and "<summary>" in text, f"{path.name}: exercises need collapsed solutions"
         assert os.path.basename(path).split("_")[0] == str(meta["id"]), f"{path.name}: file prefix != id"
