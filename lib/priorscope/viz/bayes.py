@@ -145,7 +145,7 @@ def normal_mean_panel(name: str = "t02.nuts_vs_exact", num_chains: int = 2) -> P
         {
             "prior_scale": FloatSlider(0.05, 20.0, 1.0, log=True, description="prior scale τ"),
             "num_data": IntSlider(0, 200, 10, description="data size n (traced)"),
-            "num_samples": IntSlider(300, 2000, 300, buckets=(300, 2000), description="draws per chain"),
+            "num_samples": IntSlider(300, 1000, 300, buckets=(300, 1000), description="draws per chain"),
         },
         setup,
         draw,
