@@ -14,6 +14,10 @@ def is_concrete(x: object) -> bool:
     return not any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(x))
 
 
+def _shown(arr: np.ndarray) -> np.ndarray:
+    return arr if arr.size <= 8 else arr.ravel()[:8]
+
+
 def check_int(name: str, value: object, *, min_value: int | None = None, max_value: int | None = None) -> int:
     """``value`` as an int in [min_value, max_value], else a TypeError/ValueError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
@@ -26,22 +30,34 @@ def check_int(name: str, value: object, *, min_value: int | None = None, max_val
     return value
 
 
-def check_positive(name: str, value: object, *, allow_zero: bool = False) -> None:
-    """Raise a ValueError naming ``name`` unless every entry of a concrete ``value`` is finite and > 0 (>= 0)."""
+def check_positive(name: str, value: object, *, allow_zero: bool = False, allow_inf: bool = False) -> None:
+    """Raise a ValueError naming ``name`` unless a concrete ``value`` is non-empty with every entry > 0 (>= 0 with
+    ``allow_zero``) and finite (``+inf`` allowed with ``allow_inf``)."""
     if not is_concrete(value):
         return
     arr = np.asarray(value, dtype=float)
-    bad = ~np.isfinite(arr) | ((arr < 0) if allow_zero else (arr <= 0))
-    if np.any(bad):
+    if arr.size == 0:
+        raise ValueError(f"{name} must be non-empty, got an array of shape {arr.shape}")
+    finite = ~np.isnan(arr) if allow_inf else np.isfinite(arr)
+    positive = (arr >= 0) if allow_zero else (arr > 0)
+    if not np.all(finite & positive):
         rng = ">= 0" if allow_zero else "> 0"
-        shown = arr if arr.size == 1 else arr[bad][:3]
-        raise ValueError(f"{name} must be finite and {rng}, got {shown}")
+        raise ValueError(f"{name} must be finite and {rng}, got {_shown(arr)}")
+
+
+def check_nonnegative(name: str, value: object) -> None:
+    """Raise a ValueError naming ``name`` unless every entry of a concrete ``value`` is finite and >= 0."""
+    check_positive(name, value, allow_zero=True)
 
 
 def check_finite(name: str, value: object) -> None:
     """Raise a ValueError naming ``name`` if a concrete ``value`` holds NaN or ±inf."""
-    if is_concrete(value) and not np.all(np.isfinite(np.asarray(value, dtype=float))):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    if not is_concrete(value):
+        return
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite, got {bad} NaN/inf entries (shape {arr.shape})")
 
 
 def check_in_range(name: str, value: object, low: float, high: float) -> None:
