@@ -212,6 +212,13 @@ class Panel:
             if engine is not None:
                 engine.execute(self.fig)
                 self.fig.set_layout_engine("none")
+            # With ipympl, put the size and a first image into the widget state now: the browser otherwise learns
+            # them only through a live handshake, and on a busy kernel that left the figure blank (0×0).
+            canvas = self.fig.canvas
+            if hasattr(canvas, "_size") and getattr(canvas, "manager", None) is not None:
+                _, _, width, height = self.fig.bbox.bounds
+                canvas.manager.resize(width, height)
+            canvas.draw()
         return self.fig
 
     def _canvas_is_widget(self) -> bool:
