@@ -20,7 +20,8 @@ def _compute(key, scale, n, kind, flip):
 
 
 def _setup(fig):
-    return fig.add_subplot().plot([], [])[0]
+    (ax,) = fig.grid(1, 1)
+    return ax.line("y")
 
 
 def _draw(line, y, params):
@@ -160,7 +161,7 @@ def test_widget_builds_and_slider_moves_update_the_figure():
     assert "priorscope-panel" in box._dom_classes
     line = panel.artists
     panel._widgets["scale"].value = 2.0  # no event loop here: the update runs at once
-    assert np.isclose(line.get_ydata()[-1], 2.0)
+    assert np.isclose(line.data["y"][-1], 2.0) and line.data["y"].dtype == np.float32
     assert panel.fig is not None and len(panel.latencies) >= 2
 
 
@@ -187,3 +188,144 @@ def test_traced_choice_passes_an_index_and_never_recompiles():
     assert len(traces) == 1
     with pytest.raises(ValueError, match="kind must be one of"):
         panel.set(kind="d")
+
+
+# ---------------------------------------------------------------------- the declarative figure and its renderers
+def _full_figure():
+    from priorscope.viz.figure import Figure
+
+    fig = Figure()
+    a, b, c, d = fig.grid(2, 2)
+    a.line("line", [0, 1, 2], [0, 1, 4], label="a line")
+    a.band("band", [0, 1, 2], [-1, 0, 1], [1, 2, 5], label="a band")
+    a.vline("v", [0.5, 1.5], label="markers")
+    a.hline("h", 2.0)
+    a.set(title="a rather long title that must stay inside the canvas", xlabel="x", ylabel="y", legend="upper left")
+    b.scatter("pts", [1, 2, 3], [3, 1, 2])
+    b.text("note", "a note", 0.05, 0.9)
+    b.set(xscale="log", ylim=(0, None))
+    c.stairs("hist", [1, 3, 2], [0, 1, 2, 3])
+    c.bars("bars", [4, 5], [2, 1], width=0.5)
+    c.set(xticks=[4, 5], xticklabels=["A", "B"], xlabel="category")
+    d.image("img", np.arange(12.0).reshape(3, 4), extent=(0, 4, 0, 3), cmap="magma")
+    d.set(title="image", ylabel="a y label")
+    return fig
+
+
+def test_figure_keeps_float32_data_and_resolves_limits():
+    fig = _full_figure()
+    assert fig["line"].data["y"].dtype == np.float32
+    ax = fig.axes[0]
+    assert ax.limits("x") == (0.0, 2.0)  # x follows the data without padding
+    lo, hi = ax.limits("y")
+    assert lo < -1 and hi > 5  # y follows the data with 5 % padding
+    assert fig.axes[1].limits("y")[0] == 0.0  # a fixed end stays
+    assert fig.axes[2].limits("y")[0] <= 0.0  # bars and filled stairs include their baseline
+    frame = fig.frame()
+    assert frame["axes"][0]["title"].startswith("a rather")
+    assert bytes(frame["artists"]["line"]["y"]) == np.float32([0, 1, 4]).tobytes()
+    assert frame["artists"]["img"]["shape"] == [3, 4] and frame["artists"]["img"]["clim"] == [0.0, 11.0]
+    spec = fig.spec()
+    assert [a["name"] for a in spec["artists"]][:3] == ["line", "band", "v"] and "magma" in spec["cmaps"]
+
+
+def test_figure_rejects_bad_declarations():
+    from priorscope.viz.figure import Figure
+
+    fig = Figure()
+    (ax,) = fig.grid(1, 1)
+    ax.line("a")
+    with pytest.raises(ValueError, match="already declared"):
+        ax.line("a")
+    with pytest.raises(ValueError, match="equal lengths"):
+        fig["a"].set_data([0, 1], [0, 1, 2])
+    with pytest.raises(ValueError, match="xscale must be 'linear' or 'log'"):
+        ax.set(xscale="symlog")
+    with pytest.raises(TypeError, match="unknown properties"):
+        ax.set(colour="red")
+    with pytest.raises(ValueError, match="width must lie in"):
+        Figure(width=1200)
+    with pytest.raises(KeyError, match="no artist 'b'"):
+        fig["b"]
+
+
+def test_png_fits_900_px_with_nothing_clipped():
+    fig = _full_figure()
+    mfig = fig.to_matplotlib()
+    mfig.canvas.draw()
+    assert mfig.bbox.width <= 900
+    tight = mfig.get_tightbbox(mfig.canvas.get_renderer())
+    box = mfig.bbox_inches
+    assert tight.x0 >= box.x0 - 1e-3 and tight.y0 >= box.y0 - 1e-3
+    assert tight.x1 <= box.x1 + 1e-3 and tight.y1 <= box.y1 + 1e-3
+    png = fig.to_png()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_panel_exports_png_at_any_state(tmp_path):
+    panel = make_panel()
+    a = panel.to_png(tmp_path / "a.png", scale=0.5)
+    b = panel.to_png(scale=2.0)
+    assert (tmp_path / "a.png").read_bytes() == a and a != b
+    assert panel.params["scale"] == 2.0
+
+
+def test_legacy_matplotlib_setup_still_works():
+    def setup(fig):
+        return fig.add_subplot().plot([], [])[0]
+
+    def draw(line, y, params):
+        line.set_data(np.arange(y.shape[0]), y)
+
+    panel = Panel("test.legacy", lambda key, s: s * jnp.ones(3), {"s": FloatSlider(0.0, 1.0, 0.5)}, setup, draw)
+    panel.ensure_figure()
+    assert panel.legacy
+    panel.set(s=1.0)
+    assert np.allclose(panel.artists.get_ydata(), 1.0)
+    assert panel.to_png()[:4] == b"\x89PNG"
+
+
+def test_caption_and_random_button():
+    import ipywidgets as w
+
+    panel = Panel("test.cap", lambda key, s: s * jnp.ones(3), {"s": FloatSlider(0.0, 1.0, 0.5)}, _setup, _draw,
+                  caption="a flat line")  # fmt: skip
+    box = panel.widget()
+    buttons = [c for h in box.children if isinstance(h, w.HBox) for c in h.children if isinstance(c, w.Button)]
+    assert not buttons and "a flat line" in box.children[-1].value
+    random_panel = Panel("test.rnd", lambda key, s: s * jax.random.normal(key, (3,)), {"s": FloatSlider(0.0, 1.0, 0.5)},
+                         _setup, _draw, random=True)  # fmt: skip
+    box = random_panel.widget()
+    assert any(isinstance(c, w.Button) for h in box.children if isinstance(h, w.HBox) for c in h.children)
+
+
+def test_density_image_bins_points_on_the_device():
+    from priorscope.viz.figure import density_image
+
+    pts = jax.random.normal(jax.random.key(0), (100_000, 2))
+    img = density_image(pts, (-4, 4, -4, 4), bins=(32, 16))
+    assert img.shape == (16, 32) and img.dtype == jnp.float32
+    cell = (8 / 32) * (8 / 16)
+    assert abs(float(img.sum()) * cell - 1.0) < 1e-3  # almost all mass inside ±4
+    counts, _, _ = np.histogram2d(np.asarray(pts[:, 1]), np.asarray(pts[:, 0]), bins=(16, 32), range=[(-4, 4), (-4, 4)])
+    assert np.allclose(np.asarray(img), counts / (100_000 * cell), atol=1e-4)
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        density_image(jnp.zeros((3, 3)), (0, 1, 0, 1))
+
+
+def test_the_how_to_write_a_panel_example_runs():
+    import re
+
+    from suite_paths import ROOT
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    section = text[text.index("### How to write a panel") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "architecture.md", "exec"), namespace)
+    panel = namespace["make_demo_panel"]()
+    panel.ensure_figure()
+    panel.set(scale=2.0, num_points=100_000)
+    assert panel.fig["cloud"].data["values"].shape == (48, 48)
+    assert panel.fig.nbytes() < 256_000
+    assert panel.to_png()[:4] == b"\x89PNG"

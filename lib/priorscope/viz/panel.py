@@ -1,11 +1,12 @@
-"""The live panel: a pure jitted ``compute`` plus an in-place ``draw``, wired to sliders.
+"""The live panel: a pure jitted ``compute`` plus a declarative figure, wired to sliders.
 
 A :class:`Panel` is the only widget abstraction in the suite. The contract (DESIGN.md §3):
 
 * ``compute(key, **params) -> result`` is pure and jitted by the panel; float knobs are traced, sizes snap to
   buckets and are static, so moving a slider re-runs compiled code instead of compiling;
-* ``setup(fig) -> artists`` builds the figure once; ``draw(artists, result, params)`` updates those artists in
-  place and the canvas is redrawn with ``draw_idle`` — the figure is never rebuilt;
+* ``setup(fig)`` declares axes and named artists once on a :class:`~priorscope.viz.figure.Figure`;
+  ``draw(artists, result, params)`` updates their data in Python. The browser draws them (one shared anywidget
+  front end, :mod:`priorscope.viz.widget`); matplotlib renders the same figure to PNG (:meth:`Panel.to_png`);
 * slider events are coalesced: while an update runs, later events only overwrite one pending request, so the
   latest value wins and at most one computation is ever queued;
 * every panel registers itself (see :mod:`priorscope.viz.registry`) so tests and benchmarks can enumerate the
@@ -16,6 +17,7 @@ A :class:`Panel` is the only widget abstraction in the suite. The contract (DESI
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -26,6 +28,7 @@ import numpy as np
 from priorscope import config
 from priorscope.viz import registry
 from priorscope.viz.controls import Control
+from priorscope.viz.figure import WIDTH, Figure, LegacySetup
 
 __all__ = ["Panel"]
 
@@ -54,19 +57,26 @@ class Panel:
         compute: pure function ``compute(key, **params) -> pytree of arrays``; jitted here with the static controls
             as static arguments.
         controls: parameter name → :class:`~priorscope.viz.controls.Control`, in display order.
-        setup: ``setup(fig) -> artists``: creates axes and artists once.
-        draw: ``draw(artists, result, params)``: updates the artists in place.
+        setup: ``setup(fig)`` declares the grid and named artists on a :class:`~priorscope.viz.figure.Figure`;
+            it may return an object handed to ``draw`` as ``artists`` (by default the figure itself).
+        draw: ``draw(artists, result, params)`` updates artists' data (``fig["name"].set_data(...)``), titles,
+            limits and texts. ``result`` has NumPy leaves.
+        caption: one line under the panel saying what the learner should see.
+        random: the panel uses its PRNG key: show a "new random draw" button.
         seed: seed of the panel's PRNG key; the key stays fixed while sliders move (common random numbers), and
-            the "new draw" button advances it.
-        figsize: matplotlib figure size in inches.
+            :meth:`reseed` (the button) advances it.
+        width: figure width in CSS pixels (≤ 900).
+        figsize: only for panels still drawn by matplotlib (legacy ``setup`` calling ``fig.add_subplot``).
         title: a heading shown above the controls.
 
     Examples:
         >>> import jax.numpy as jnp
         >>> from priorscope.viz import FloatSlider
+        >>> def setup(fig):
+        ...     (ax,) = fig.grid(1, 1)
+        ...     ax.line("y")
         >>> p = Panel("doc.line", lambda key, slope: slope * jnp.arange(3.0), {"slope": FloatSlider(0, 2, 1)},
-        ...           setup=lambda fig: fig.add_subplot().plot([0, 1, 2], [0, 1, 2])[0],
-        ...           draw=lambda line, y, params: line.set_ydata(y), register=False)
+        ...           setup, lambda fig, y, params: fig["y"].set_data([0, 1, 2], y), register=False)
         >>> [float(v) for v in p.set(slope=2.0)]
         [0.0, 2.0, 4.0]
     """
@@ -79,8 +89,11 @@ class Panel:
         setup: Callable[[Any], Any],
         draw: Callable[[Any, Any, dict[str, Any]], None],
         *,
+        caption: str | None = None,
+        random: bool = False,
         seed: int = 0,
-        figsize: tuple[float, float] = (9.0, 3.5),
+        width: int = WIDTH,
+        figsize: tuple[float, float] = (8.6, 3.5),
         title: str | None = None,
         register: bool = True,
     ) -> None:
@@ -91,13 +104,18 @@ class Panel:
         for pname, control in controls.items():
             if not isinstance(control, Control):
                 raise TypeError(f"control {pname!r} must be a priorscope.viz Control, got {type(control).__name__}")
+        if not 200 <= width <= 900:
+            raise ValueError(f"width must lie in [200, 900] px, got {width}")
         self.name = name
         self.title = title
+        self.caption = caption
+        self.random = bool(random)
         self.controls: dict[str, Control] = dict(controls)
         self.static_names = tuple(n for n, c in self.controls.items() if c.static)
         self._raw_compute = compute
         self._compute = jax.jit(compute, static_argnames=self.static_names)
         self._setup, self._draw = setup, draw
+        self.width = width
         self.figsize = figsize
         self.seed = seed
         self.key = config.key(seed)
@@ -105,8 +123,12 @@ class Panel:
         self.result: Any = None
         self.latencies: list[float] = []
         self.compute_times: list[float] = []
+        #: static combination → seconds its first (compiling) call took
+        self.compile_times: dict[tuple, float] = {}
         self.fig: Any = None
         self.artists: Any = None
+        self.legacy = False  # True: setup calls matplotlib, the panel is drawn in the kernel (old path)
+        self.view: Any = None
         self._widgets: dict[str, Any] = {}
         self._box: Any = None
         self._status: Any = None
@@ -114,6 +136,9 @@ class Panel:
         self._pending: dict[str, Any] = {}
         self._scheduled = False
         self._busy = False
+        self._lock = threading.RLock()
+        self._compiling: dict[tuple, threading.Event] = {}
+        self._background: threading.Thread | None = None
         self.dropped_requests = 0
         if register:
             registry.register(self)
@@ -127,37 +152,57 @@ class Panel:
             )
         return {n: self.controls[n].coerce(n, v) for n, v in changes.items()}
 
+    def _static_key(self, params: Mapping[str, Any]) -> tuple:
+        return tuple(params[n] for n in self.static_names)
+
     def compute(self, **changes: Any) -> Any:
         """Run the compute function at the current parameters updated by ``changes`` (no drawing, no state).
 
-        Returns the result with NumPy leaves (copied from the device), ready for matplotlib.
+        Returns the result with NumPy leaves (copied from the device).
         """
         params = {**self.params, **self._validated(changes)}
+        key = self._static_key(params)
+        event = self._compiling.get(key)
+        if event is not None and threading.current_thread() is not self._background:
+            event.wait()  # the background thread is compiling this setting: wait for it instead of compiling twice
         args = {n: self.controls[n].to_arg(v) for n, v in params.items()}
-        # NumPy leaves for drawing: matplotlib converts JAX arrays element by element (tens of ms per update)
-        return jax.device_get(self._compute(self.key, **args))
+        first = key not in self.compile_times
+        start = time.perf_counter()
+        out = jax.device_get(self._compute(self.key, **args))
+        if first:
+            self.compile_times[key] = time.perf_counter() - start
+        return out
+
+    def is_compiled(self, **params: Any) -> bool:
+        """Whether the static setting of ``params`` (current parameters updated) has been compiled."""
+        return self._static_key({**self.params, **self._validated(params)}) in self.compile_times
+
+    def compile_estimate(self) -> float:
+        """Seconds a new static setting is expected to take to compile (the slowest one seen so far)."""
+        return max(self.compile_times.values(), default=2.0)
 
     def set(self, *, render: bool = False, **changes: Any) -> Any:
-        """Update parameters, recompute, redraw in place; returns the result (synchronous: tests drive this).
+        """Update parameters, recompute, update the figure; returns the result (synchronous: tests drive this).
 
         Args:
-            render: force a full synchronous render of the canvas (benchmarks use it to time drawing honestly).
+            render: also serialise the frame (or, for a legacy matplotlib panel, render the canvas) even when no
+                widget is shown, so benchmarks time the kernel's whole share of an update.
             **changes: new values for some controls; ints snap to their buckets.
         """
         changes = self._validated(changes)
         start = time.perf_counter()
-        self._set_status("computing…")
+        new = {**self.params, **changes}
+        if self._static_key(new) not in self.compile_times:
+            self._set_status(f"compiling this setting once (~{self.compile_estimate():.0f} s)…")
+        else:
+            self._set_status("computing…")
         self.params.update(changes)
         result = self.compute()
         self.compute_times.append(time.perf_counter() - start)
         self.result = result
         if self.fig is not None:
             self._draw(self.artists, result, dict(self.params))
-            if render:
-                self.fig.canvas.draw()
-            else:
-                self.fig.canvas.draw_idle()
-            self._refresh_output()
+            self._push(render)
         elapsed = time.perf_counter() - start
         self.latencies.append(elapsed)
         self._sync_widgets(changes)
@@ -170,66 +215,84 @@ class Panel:
         self.key = config.key(self.seed)
         return self.set()
 
-    def warmup(self, max_combinations: int = 32) -> None:
-        """Compile the static values: every combination when there are at most ``max_combinations``, else each
-        static control's values one at a time (others at their defaults)."""
+    def static_combinations(self, max_combinations: int = 32) -> list[dict[str, Any]]:
+        """The static settings warm-up compiles: every combination when there are at most ``max_combinations``,
+        else each static control's values one at a time (others at their current values)."""
         import itertools
 
         values = [self.controls[n].static_values() for n in self.static_names]
         if int(np.prod([len(v) for v in values])) <= max_combinations:
-            combos = [dict(zip(self.static_names, combo, strict=True)) for combo in itertools.product(*values)]
-        else:
-            combos = [{n: v} for n, vs in zip(self.static_names, values, strict=True) for v in vs]
+            return [dict(zip(self.static_names, combo, strict=True)) for combo in itertools.product(*values)]
+        return [{n: v} for n, vs in zip(self.static_names, values, strict=True) for v in vs]
+
+    def warmup(self, max_combinations: int = 32) -> None:
+        """Compile the static values (see :meth:`static_combinations`), in this thread."""
         self.compute()
-        for combo in combos:
+        for combo in self.static_combinations(max_combinations):
             self.compute(**combo)
 
-    # ------------------------------------------------------------------ figure and widgets
+    # ------------------------------------------------------------------ figure
     def ensure_figure(self) -> Any:
-        """Create the figure and its artists once (without displaying it)."""
+        """Create the figure and its artists once and draw the current result into it (without displaying it)."""
         if self.fig is None:
-            import matplotlib.pyplot as plt
+            fig = Figure(width=self.width)
+            try:
+                artists = self._setup(fig)
+            except LegacySetup:
+                from priorscope.viz import _legacy
 
-            with plt.ioff():
-                self.fig = plt.figure(figsize=self.figsize, layout="constrained")
-            canvas = self.fig.canvas
-            for attr, value in (
-                ("header_visible", False),
-                ("toolbar_visible", "fade-in-fade-out"),
-                ("footer_visible", False),
-                ("resizable", False),
-            ):
-                if hasattr(canvas, attr):
-                    setattr(canvas, attr, value)
-            self.artists = self._setup(self.fig)
+                self.legacy = True
+                fig, artists = _legacy.make_figure(self.figsize, self._setup)
+            else:
+                if not fig.axes:
+                    raise ValueError(f"panel {self.name!r}: setup must declare axes with fig.grid(rows, cols)")
+            self.fig = fig
+            self.artists = fig if artists is None else artists
             if self.result is None:
                 self.result = self.compute()
-            # draw once before laying out, so titles and tick labels set by `draw` get room
             self._draw(self.artists, self.result, dict(self.params))
-            # Lay the figure out once, then freeze it: re-running the constrained layout on every slider step
-            # costs about as much as drawing the artists.
-            engine = self.fig.get_layout_engine()
-            if engine is not None:
-                engine.execute(self.fig)
-                self.fig.set_layout_engine("none")
-            # With ipympl, put the size and a first image into the widget state now: the browser otherwise learns
-            # them only through a live handshake, and on a busy kernel that left the figure blank (0×0).
-            canvas = self.fig.canvas
-            if hasattr(canvas, "_size") and getattr(canvas, "manager", None) is not None:
-                _, _, width, height = self.fig.bbox.bounds
-                canvas.manager.resize(width, height)
-            canvas.draw()
+            if self.legacy:
+                from priorscope.viz import _legacy
+
+                _legacy.freeze_layout(self.fig)
         return self.fig
 
-    def _canvas_is_widget(self) -> bool:
-        try:
-            import ipywidgets as w
-        except ImportError:  # pragma: no cover
-            return False
-        return isinstance(self.fig.canvas, w.DOMWidget)
+    def _push(self, render: bool) -> None:
+        """Send the updated figure to whatever shows it."""
+        if self.legacy:
+            from priorscope.viz import _legacy
 
+            if render:
+                self.fig.canvas.draw()
+            else:
+                self.fig.canvas.draw_idle()
+            _legacy.refresh_output(self._output, self.fig)
+        elif self.view is not None:
+            self.view.show_frame(self.fig)
+        elif render:
+            self.fig.frame()
+
+    def to_png(self, path: Any = None, *, dpi: float = 100.0, **changes: Any) -> bytes:
+        """A PNG of the panel at its current state, or after ``set(**changes)``; also written to ``path``."""
+        if changes:
+            self.set(**changes)
+        self.ensure_figure()
+        if self.legacy:
+            import io
+
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", dpi=dpi)
+            data = buf.getvalue()
+            if path is not None:
+                from pathlib import Path
+
+                Path(path).write_bytes(data)
+            return data
+        return self.fig.to_png(path, dpi=dpi)
+
+    # ------------------------------------------------------------------ widgets
     def widget(self) -> Any:
-        """The ipywidgets box: title, controls, figure, status line (built once)."""
+        """The ipywidgets box: title, controls, figure, button and status line, caption (built once)."""
         if self._box is not None:
             return self._box
         import ipywidgets as w
@@ -242,24 +305,35 @@ class Panel:
             widget = control.widget(pname)
             widget.observe(lambda change, pname=pname: self.request(**{pname: change["new"]}), names="value")
             self._widgets[pname] = widget
-        button = w.Button(description="new random draw", icon="refresh", layout=w.Layout(width="170px"))
-        button.on_click(lambda _: self.reseed())
         self._status = w.HTML(f"<small>{self.name}</small>")
-        if self._canvas_is_widget():
-            figure = self.fig.canvas
+        if self.legacy:
+            from priorscope.viz import _legacy
+
+            if _legacy.canvas_is_widget(self.fig):
+                figure = self.fig.canvas
+            else:
+                self._output = w.Output()
+                figure = self._output
+                _legacy.refresh_output(self._output, self.fig)
         else:
-            self._output = w.Output()
-            figure = self._output
-            self._refresh_output()
+            from priorscope.viz.widget import make_view
+
+            self.view = make_view(self.fig)
+            figure = self.view.widget
         children = []
         if self.title:
             children.append(w.HTML(f"<b>{self.title}</b>"))
-        children += [
-            w.HBox(list(self._widgets.values()), layout=w.Layout(flex_flow="row wrap")),
-            figure,
-            w.HBox([button, self._status]),
-        ]
-        self._box = w.VBox(children)
+        children += [w.HBox(list(self._widgets.values()), layout=w.Layout(flex_flow="row wrap")), figure]
+        bottom = []
+        if self.random:
+            button = w.Button(description="new random draw", icon="refresh", layout=w.Layout(width="170px"))
+            button.on_click(lambda _: self.reseed())
+            bottom.append(button)
+        bottom.append(self._status)
+        children.append(w.HBox(bottom))
+        if self.caption:
+            children.append(w.HTML(f"<small><i>What you should see:</i> {self.caption}</small>"))
+        self._box = w.VBox(children, layout=w.Layout(max_width="900px"))
         self._box.add_class("priorscope-panel")  # the browser test finds panels by this class
         return self._box
 
@@ -271,15 +345,6 @@ class Panel:
 
     def _ipython_display_(self) -> None:  # pragma: no cover - display only
         self.show()
-
-    def _refresh_output(self) -> None:
-        if self._output is None:
-            return
-        from IPython.display import display
-
-        with self._output:
-            self._output.clear_output(wait=True)
-            display(self.fig)
 
     def _set_status(self, text: str) -> None:
         if self._status is not None:
@@ -355,18 +420,19 @@ class Panel:
         return rows
 
     def benchmark(self, num_updates: int = 30, seed: int = 0) -> dict[str, Any]:
-        """Time ``num_updates`` random slider moves after warm-up (compute + in-place draw + full render)."""
+        """Time ``num_updates`` random slider moves after warm-up (compute + draw + frame serialisation)."""
         rng = np.random.default_rng(seed)
         self.ensure_figure()
         self.warmup()
         self.set(render=True)
-        times = []
+        times, computes = [], []
         for _ in range(num_updates):
             pname = str(rng.choice(list(self.controls)))
             value = self.controls[pname].random_value(rng)
             start = time.perf_counter()
             self.set(render=True, **{pname: value})
             times.append(time.perf_counter() - start)
+            computes.append(self.compute_times[-1])
         arr = np.asarray(times) * 1000
         return {
             "panel": self.name,
@@ -374,6 +440,8 @@ class Panel:
             "p50_ms": float(np.percentile(arr, 50)),
             "p95_ms": float(np.percentile(arr, 95)),
             "max_ms": float(arr.max()),
+            "compute_p50_ms": float(np.percentile(np.asarray(computes) * 1000, 50)),
+            "frame_bytes": 0 if self.legacy else int(self.fig.nbytes()),
         }
 
     def __repr__(self) -> str:
