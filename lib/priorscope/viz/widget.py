@@ -20,7 +20,7 @@ __all__ = ["make_view", "FigureWidget", "PngView", "esm_source"]
 
 _STATIC = Path(__file__).with_name("_static")
 #: The view panels use: ``"browser"`` (anywidget front end) or ``"png"`` (matplotlib PNG in the kernel).
-DEFAULT_VIEW = "png"
+DEFAULT_VIEW = "browser"
 
 
 @functools.cache

@@ -126,6 +126,7 @@ function drawLegend(u, ctx, artists, loc, px) {
   const fs = 11 * px, row = 15 * px, glyph = 22 * px, pad = 6 * px;
   ctx.save();
   ctx.font = `${fs}px sans-serif`;
+  ctx.textAlign = "left";
   const w = glyph + 6 * px + Math.max(...items.map((a) => ctx.measureText(a.label).width));
   const { left, top, width, height } = u.bbox;
   const x = loc.endsWith("left") ? left + pad : left + width - pad - w;
