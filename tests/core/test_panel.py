@@ -329,3 +329,39 @@ def test_the_how_to_write_a_panel_example_runs():
     assert panel.fig["cloud"].data["values"].shape == (48, 48)
     assert panel.fig.nbytes() < 256_000
     assert panel.to_png()[:4] == b"\x89PNG"
+
+
+def test_background_compile_covers_every_one_control_move():
+    panel = make_panel()
+    panel.widget()  # starts compiling the remaining static settings in a thread
+    assert panel._background is not None
+    panel._background.join(120)
+    combos = panel.static_combinations(max_combinations=1)
+    assert combos and all(panel.is_compiled(**c) for c in combos)
+    before = len(TRACES)
+    for combo in combos:
+        panel.compute(**combo)
+    assert len(TRACES) == before  # nothing left to compile when the learner moves one control
+    assert panel.compile_in_background() is None
+
+
+def test_precompute_bundle_stays_in_budget_and_replays_panel_set():
+    from priorscope.viz import replay
+
+    panel = make_panel()
+    bundle = panel.precompute(budget_bytes=20_000, max_states=50)
+    assert replay.bundle_size(bundle) <= 20_000
+    states = [s["params"] for s in bundle["states"]]
+    assert states[0] == {"scale": 1.0, "n": 8, "kind": "line", "flip": False}  # defaults first
+    assert len({str(s) for s in states}) == len(states)  # deduplicated
+    assert {"n": 64} | states[0] in states and {"flip": True} | states[0] in states  # every control moves
+    assert panel.params == states[0]  # the panel is back at its defaults
+    for state in (states[0], states[-1]):
+        frame = replay.frame_of(bundle, **state)
+        panel.set(**state)
+        assert np.array_equal(frame["artists"]["y"]["y"], panel.fig["y"].data["y"])
+        assert tuple(frame["axes"][0]["ylim"]) == panel.fig.axes[0].limits("y")
+    small = panel.precompute(budget_bytes=3_000)
+    assert replay.bundle_size(small) <= 3_000 and 1 <= len(small["states"]) < len(states)
+    html = replay.bundle_html(small)
+    assert "replay(document.getElementById" in html and "src=" not in html  # nothing loaded from elsewhere

@@ -137,7 +137,9 @@ class Panel:
         self._scheduled = False
         self._busy = False
         self._lock = threading.RLock()
-        self._compiling: dict[tuple, threading.Event] = {}
+        self._compiling: dict[tuple, tuple[threading.Event, float]] = {}
+        #: compile the remaining static settings in a background thread once the widget is built
+        self.background_compile = True
         self._background: threading.Thread | None = None
         self.dropped_requests = 0
         if register:
@@ -162,9 +164,9 @@ class Panel:
         """
         params = {**self.params, **self._validated(changes)}
         key = self._static_key(params)
-        event = self._compiling.get(key)
-        if event is not None and threading.current_thread() is not self._background:
-            event.wait()  # the background thread is compiling this setting: wait for it instead of compiling twice
+        pending = self._compiling.get(key)
+        if pending is not None and threading.current_thread() is not self._background:
+            pending[0].wait()  # the background thread is compiling this setting: wait for it, don't compile twice
         args = {n: self.controls[n].to_arg(v) for n, v in params.items()}
         first = key not in self.compile_times
         start = time.perf_counter()
@@ -192,7 +194,11 @@ class Panel:
         changes = self._validated(changes)
         start = time.perf_counter()
         new = {**self.params, **changes}
-        if self._static_key(new) not in self.compile_times:
+        pending = self._compiling.get(self._static_key(new))
+        if pending is not None:
+            left = max(self.compile_estimate() - (time.perf_counter() - pending[1]), 1.0)
+            self._set_status(f"compiling this setting once, in the background (~{left:.0f} s left)…")
+        elif self._static_key(new) not in self.compile_times:
             self._set_status(f"compiling this setting once (~{self.compile_estimate():.0f} s)…")
         else:
             self._set_status("computing…")
@@ -230,6 +236,33 @@ class Panel:
         self.compute()
         for combo in self.static_combinations(max_combinations):
             self.compute(**combo)
+
+    def compile_in_background(self) -> threading.Thread | None:
+        """Compile, in a daemon thread, every static setting a learner reaches by moving one control from the
+        current state (JAX releases the GIL while compiling, so the kernel stays responsive). An update that needs
+        a setting still being compiled waits for it and its status says so. Returns the thread (None if nothing
+        is left to compile)."""
+        combos = [c for c in self.static_combinations(max_combinations=1) if not self.is_compiled(**c)]
+        keys = [self._static_key({**self.params, **c}) for c in combos]
+        todo = [(c, k) for c, k in zip(combos, keys, strict=True) if k not in self._compiling]
+        if not todo or (self._background is not None and self._background.is_alive()):
+            return None
+        for _, k in todo:
+            self._compiling[k] = (threading.Event(), time.perf_counter())
+
+        def run() -> None:
+            for combo, k in todo:
+                self._compiling[k] = (self._compiling[k][0], time.perf_counter())
+                try:
+                    self.compute(**combo)
+                except Exception:  # noqa: BLE001 - the foreground update will raise it where it is seen
+                    pass
+                finally:
+                    self._compiling.pop(k)[0].set()
+
+        self._background = threading.Thread(target=run, name=f"compile {self.name}", daemon=True)
+        self._background.start()
+        return self._background
 
     # ------------------------------------------------------------------ figure
     def ensure_figure(self) -> Any:
@@ -290,6 +323,13 @@ class Panel:
             return data
         return self.fig.to_png(path, dpi=dpi)
 
+    def precompute(self, budget_bytes: int = 2_000_000, max_states: int = 200, values_per_control: int = 3) -> dict:
+        """A bundle of frames on a deduplicated grid of control values (defaults included) that the front end
+        replays without a kernel (:mod:`priorscope.viz.replay`; ``replay.bundle_html(bundle)`` for a page)."""
+        from priorscope.viz.replay import precompute
+
+        return precompute(self, budget_bytes=budget_bytes, max_states=max_states, values_per_control=values_per_control)
+
     # ------------------------------------------------------------------ widgets
     def widget(self) -> Any:
         """The ipywidgets box: title, controls, figure, button and status line, caption (built once)."""
@@ -335,6 +375,8 @@ class Panel:
             children.append(w.HTML(f"<small><i>What you should see:</i> {self.caption}</small>"))
         self._box = w.VBox(children, layout=w.Layout(max_width="900px"))
         self._box.add_class("priorscope-panel")  # the browser test finds panels by this class
+        if self.background_compile:
+            self.compile_in_background()
         return self._box
 
     def show(self) -> None:

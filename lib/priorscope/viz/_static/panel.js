@@ -274,4 +274,72 @@ function render({ model, el }) {
   return () => { if (view) view.destroy(); };
 }
 
+// ----------------------------------------------------------------------------------------- replay (no kernel)
+// A bundle from priorscope.viz.replay.precompute: the figure spec, the control grid and one frame per state,
+// arrays as {"$ref": [offset, length]} into one base64 float32 blob. Controls step through the grid values;
+// the state that matches the most controls is shown.
+function replay(el, bundle) {
+  const bytes = Uint8Array.from(atob(bundle.blob), (c) => c.charCodeAt(0));
+  const blob = new Float32Array(bytes.buffer);
+  const decode = (frame) => {
+    const artists = {};
+    for (const [name, entry] of Object.entries(frame.artists)) {
+      artists[name] = {};
+      for (const [k, v] of Object.entries(entry)) {
+        artists[name][k] = v && v.$ref ? blob.subarray(v.$ref[0], v.$ref[0] + v.$ref[1]) : v;
+      }
+    }
+    return { axes: frame.axes, artists };
+  };
+  el.innerHTML = "";
+  const controls = document.createElement("div");
+  Object.assign(controls.style, { display: "flex", flexWrap: "wrap", gap: "4px 24px", font: "13px sans-serif" });
+  const root = document.createElement("div");
+  root.className = "priorscope-figure";
+  const caption = document.createElement("div");
+  Object.assign(caption.style, { font: "italic 12px sans-serif", marginTop: "4px" });
+  caption.textContent = bundle.caption ? `What you should see: ${bundle.caption}` : "";
+  if (bundle.title) {
+    const t = document.createElement("div");
+    t.style.font = "bold 14px sans-serif";
+    t.textContent = bundle.title;
+    el.append(t);
+  }
+  el.append(controls, root, caption);
+  const current = {};
+  const key = (v) => JSON.stringify(v);
+  const view = new FigureView(root, bundle.spec);
+  const show = () => {
+    let best = bundle.states[0], bestScore = -1;
+    for (const s of bundle.states) {
+      const score = Object.keys(current).filter((n) => key(s.params[n]) === key(current[n])).length;
+      if (score > bestScore) { best = s; bestScore = score; }
+    }
+    view.show(decode(best.frame));
+    root.dataset.state = key(best.params);
+  };
+  for (const [name, c] of Object.entries(bundle.controls)) {
+    const values = [...c.values];
+    if (values.every((v) => typeof v === "number")) values.sort((a, b) => a - b);
+    current[name] = c.default;
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    const readout = document.createElement("span");
+    Object.assign(input, { type: "range", min: 0, max: values.length - 1, step: 1 });
+    input.value = String(values.findIndex((v) => key(v) === key(c.default)));
+    input.dataset.control = name;
+    readout.textContent = String(c.default);
+    input.addEventListener("input", () => {
+      current[name] = values[Number(input.value)];
+      readout.textContent = String(current[name]);
+      show();
+    });
+    label.append(`${c.description} `, input, " ", readout);
+    controls.append(label);
+  }
+  show();
+  return view;
+}
+
+export { replay };
 export default { render };
