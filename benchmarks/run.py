@@ -166,6 +166,24 @@ def write_summary(runtimes: dict, latency: dict) -> None:
         ok = r["ok"] and r["seconds"] <= TARGETS["notebook_s"]
         lines.append(f"| {name} | {r['seconds']} | {'✅' if ok else '❌'} |")
     lines.append(f"| **total** | {total:.0f} | |")
+    browser = RESULTS / "panel_browser_latency.json"
+    if browser.exists():  # written by benchmarks/panel_browser.py
+        b = json.loads(browser.read_text())
+        lines += [
+            "",
+            "## Browser: key press on a slider → changed pixels (`benchmarks/panel_browser.py`)",
+            "",
+            f"{b['method']}. Machine: {b['machine']}, {b['written']}; load average before/after: "
+            f"{b['load_average_before'][0]:.1f} / {b['load_average_after'][0]:.1f}.",
+            "",
+            "| panel | presses | p50 ms | p95 ms | kernel p50 ms |",
+            "|---|---|---|---|---|",
+        ]
+        for name, r in sorted(b["panels"].items()):
+            if "skipped" in r:
+                lines.append(f"| `{name}` | skipped: {r['skipped']} | | | |")
+            else:
+                lines.append(f"| `{name}` | {r['presses']} | {r['p50_ms']} | {r['p95_ms']} | {r['kernel_p50_ms']} |")
     (ROOT / "benchmarks" / "README.md").write_text("\n".join(lines) + "\n")
 
 

@@ -144,3 +144,34 @@ def test_index_opens_and_first_panels_fit_the_viewport(lab: str, browser) -> Non
         raise
     finally:
         page.close()
+
+
+def test_precomputed_bundle_replays_without_a_kernel(browser, tmp_path: Path) -> None:
+    """A static page (no server, no network) replays a precomputed panel; moving a control changes the pixels."""
+    from priorscope.viz import registry, replay
+    from priorscope.viz.bayes import beta_binomial_panel
+
+    panel = beta_binomial_panel("test.replay")
+    registry.clear()
+    bundle = panel.precompute(budget_bytes=400_000)
+    page_path = tmp_path / "replay.html"
+    page_path.write_text("<!doctype html><html><body>" + replay.bundle_html(bundle) + "</body></html>")
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        page.goto(page_path.as_uri())
+        figure = page.locator(".priorscope-figure")
+        page.wait_for_selector(".priorscope-figure canvas", timeout=30_000)
+        before = figure.screenshot()
+        page.locator("input[data-control=trials]").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(300)
+        assert figure.screenshot() != before, "moving a replayed control did not change the figure"
+        assert not errors, errors
+    except Exception:
+        print(f"screenshot of the failing page: {labdriver.failure_shot(page, 'browser-failure-replay', ROOT)}")
+        raise
+    finally:
+        page.close()

@@ -136,7 +136,7 @@ class Panel:
         self._pending: dict[str, Any] = {}
         self._scheduled = False
         self._busy = False
-        self._lock = threading.RLock()
+        self._syncing = False
         self._compiling: dict[tuple, tuple[threading.Event, float]] = {}
         #: compile the remaining static settings in a background thread once the widget is built
         self.background_compile = True
@@ -343,7 +343,7 @@ class Panel:
         self._draw(self.artists, self.result, dict(self.params))
         for pname, control in self.controls.items():
             widget = control.widget(pname)
-            widget.observe(lambda change, pname=pname: self.request(**{pname: change["new"]}), names="value")
+            widget.observe(lambda change, pname=pname: self._on_widget(pname, change["new"]), names="value")
             self._widgets[pname] = widget
         self._status = w.HTML(f"<small>{self.name}</small>")
         if self.legacy:
@@ -392,11 +392,20 @@ class Panel:
         if self._status is not None:
             self._status.value = f"<small>{self.name}: {text}</small>"
 
+    def _on_widget(self, pname: str, value: Any) -> None:
+        if not self._syncing:
+            self.request(**{pname: value})
+
     def _sync_widgets(self, changes: Mapping[str, Any]) -> None:
-        for pname in changes:
-            widget = self._widgets.get(pname)
-            if widget is not None and widget.value != self.params[pname]:
-                widget.value = self.params[pname]
+        """Show the (snapped) values on the sliders without triggering another update."""
+        self._syncing = True
+        try:
+            for pname in changes:
+                widget = self._widgets.get(pname)
+                if widget is not None and widget.value != self.params[pname]:
+                    widget.value = self.params[pname]
+        finally:
+            self._syncing = False
 
     # ------------------------------------------------------------------ event coalescing
     def request(self, **changes: Any) -> None:
