@@ -22,6 +22,7 @@ def _ls(style: dict[str, Any]) -> Any:
 def render(spec: Figure, dpi: float = 100.0) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
+    from matplotlib.ticker import NullFormatter
 
     fig = MplFigure(figsize=(spec.width / 100.0, spec.height / 100.0), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
@@ -34,10 +35,11 @@ def render(spec: Figure, dpi: float = 100.0) -> Any:
         for art in ax_spec.artists:
             if art.visible:
                 _draw(ax, art)
-        if p["xscale"] == "log":
-            ax.set_xscale("log")
-        if p["yscale"] == "log":
-            ax.set_yscale("log")
+        for dim in ("x", "y"):
+            if p[f"{dim}scale"] == "log":
+                getattr(ax, f"set_{dim}scale")("log")
+                # labelled decades only: minor labels overlap on short log ranges
+                getattr(ax, f"{dim}axis").set_minor_formatter(NullFormatter())
         ax.set_xlim(*ax_spec.limits("x"))
         ax.set_ylim(*ax_spec.limits("y"))
         ax.set_title(p["title"], fontsize=10)

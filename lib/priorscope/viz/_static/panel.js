@@ -83,7 +83,7 @@ function drawArtist(u, ctx, a, d, cmaps, px) {
     const x = f32(d.x)[0], y = f32(d.y)[0];
     const cx = a.coords === "axes" ? left + x * width : X(x);
     const cy = a.coords === "axes" ? top + (1 - y) * height : Y(y);
-    ctx.font = `${a.size * px}px sans-serif`;
+    ctx.font = `${(a.size * 100 / 72) * px}px sans-serif`; // points at 100 dpi, as matplotlib
     ctx.textAlign = a.align;
     ctx.textBaseline = "top";
     ctx.fillStyle = a.color;
