@@ -2,7 +2,8 @@
 
 JupyterLab runs on 127.0.0.1 and headless Chromium (the page may reach only localhost) opens a generated notebook
 with one cell per panel builder. For each panel drawn by the browser front end, the first slider gets focus and
-``--presses`` arrow-key presses (alternating right/left, ``--gap`` ms apart). Inside the page, a capturing
+``--presses`` arrow-key presses (alternating right/left, ``--gap`` ms apart), then a continuous 1.5-s drag
+of its handle (frames painted per second). Inside the page, a capturing
 ``keydown`` listener stamps the press and a MutationObserver stamps the moment the front end has painted the
 new frame on its canvas (``data-seq`` is set right after painting); the difference is the latency. The
 kernel's own time per update is read from the panel's status line ("updated in N ms"). Results, with the
@@ -37,9 +38,9 @@ from run import machine  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 
 INSTRUMENT = """(fig) => {
-  const s = (window.__psBench = { t0: 0, times: [] });
+  const s = (window.__psBench = { t0: 0, times: [], frames: 0 });
   document.addEventListener("keydown", () => { s.t0 = performance.now(); }, true);
-  new MutationObserver(() => { if (s.t0) { s.times.push(performance.now() - s.t0); s.t0 = 0; } })
+  new MutationObserver(() => { s.frames++; if (s.t0) { s.times.push(performance.now() - s.t0); s.t0 = 0; } })
     .observe(fig, { attributes: true, attributeFilter: ["data-seq"] });
 }"""
 
@@ -73,6 +74,24 @@ def notebook(targets: list[str], path: Path) -> None:
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
+
+
+def drag_fps(page, panel, seconds: float = 1.5) -> float:
+    """Frames painted per second while the first slider's handle is dragged continuously for ``seconds``."""
+    box = panel.locator(".noUi-handle").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    before = page.evaluate("() => window.__psBench.frames")
+    start = time.perf_counter()
+    k = 0
+    while time.perf_counter() - start < seconds:
+        k += 1
+        page.mouse.move(x + 3 * (20 - abs(k % 40 - 20)), y)  # back and forth over 60 px
+        page.wait_for_timeout(16)
+    elapsed = time.perf_counter() - start
+    page.mouse.up()
+    return (page.evaluate("() => window.__psBench.frames") - before) / elapsed
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -129,6 +148,7 @@ def main() -> None:
                     if found:
                         kernel.append(float(found.group(1)))
                 times = page.evaluate("() => window.__psBench.times")
+                fps = drag_fps(page, panel)
                 rows[target] = {
                     "presses": args.presses,
                     "missed": missed,
@@ -136,8 +156,9 @@ def main() -> None:
                     "p95_ms": round(percentile(times, 95), 1),
                     "max_ms": round(max(times, default=0), 1),
                     "kernel_p50_ms": round(percentile(kernel, 50), 1),
+                    "drag_fps": round(fps, 1),
                 }
-                print(f"{target}: p50 {rows[target]['p50_ms']} ms, p95 {rows[target]['p95_ms']} ms")
+                print(f"{target}: p50 {rows[target]['p50_ms']} ms, p95 {rows[target]['p95_ms']} ms, drag {fps:.0f} fps")
             browser.close()
     out = {
         "written": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
