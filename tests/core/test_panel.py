@@ -365,3 +365,17 @@ def test_precompute_bundle_stays_in_budget_and_replays_panel_set():
     assert replay.bundle_size(small) <= 3_000 and 1 <= len(small["states"]) < len(states)
     html = replay.bundle_html(small)
     assert "replay(document.getElementById" in html and "src=" not in html  # nothing loaded from elsewhere
+
+
+def test_sweep_flags_updates_that_send_too_much():
+    def setup(fig):
+        (ax,) = fig.grid(1, 1)
+        ax.scatter("cloud")
+
+    def draw(fig, r, params):
+        fig["cloud"].set_data(r[:, 0], r[:, 1])
+
+    panel = Panel("test.big", lambda key, s: s * jax.random.normal(key, (40_000, 2)), {"s": FloatSlider(0.5, 1.0, 1.0)},
+                  setup, draw)  # fmt: skip
+    rows = panel.sweep()
+    assert all(r["frame_bytes"] == 320_000 and "density_image" in r["error"] for r in rows)

@@ -30,7 +30,10 @@ from priorscope.viz import registry
 from priorscope.viz.controls import Control
 from priorscope.viz.figure import WIDTH, Figure, LegacySetup
 
-__all__ = ["Panel"]
+__all__ = ["Panel", "MAX_FRAME_BYTES"]
+
+#: The most array data one update may send to the browser (the sweep reports an error above it).
+MAX_FRAME_BYTES = 256 * 1024
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -443,7 +446,8 @@ class Panel:
 
     # ------------------------------------------------------------------ tests and benchmarks
     def sweep(self) -> list[dict[str, Any]]:
-        """Drive each control to its min, mid and max (others at defaults); report finiteness and timing."""
+        """Drive each control to its min, mid and max (others at defaults); report finiteness, timing and the bytes
+        one update sends (an error above :data:`MAX_FRAME_BYTES`)."""
         defaults = dict(self.params)
         self.ensure_figure()
         rows = []
@@ -452,9 +456,16 @@ class Panel:
                 self.params = dict(defaults)
                 start = time.perf_counter()
                 error = None
+                nbytes = 0
                 try:
                     result = self.set(render=True, **{pname: value})
                     finite = all_finite(result)
+                    nbytes = 0 if self.legacy else self.fig.nbytes()
+                    if nbytes > MAX_FRAME_BYTES:
+                        error = (
+                            f"one update sends {nbytes / 1024:.0f} KiB (limit {MAX_FRAME_BYTES // 1024} KiB): "
+                            "bin large clouds with viz.figure.density_image or thin the arrays"
+                        )
                 except Exception as err:  # reported, the test fails on it
                     finite, error = False, f"{type(err).__name__}: {err}"
                 rows.append(
@@ -463,6 +474,7 @@ class Panel:
                         "value": value if not isinstance(value, np.generic) else value.item(),
                         "finite": finite,
                         "seconds": time.perf_counter() - start,
+                        "frame_bytes": nbytes,
                         "error": error,
                     }
                 )
