@@ -76,8 +76,9 @@ def notebook(targets: list[str], path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def drag_fps(page, panel, seconds: float = 1.5) -> float:
-    """Frames painted per second while the first slider's handle is dragged continuously for ``seconds``."""
+def drag_fps(page, panel, seconds: float = 1.5) -> tuple[float, float]:
+    """Frames painted per second while the first slider's handle is dragged continuously for ``seconds``, and
+    the mouse moves per second Playwright managed to send (the fps cannot exceed the input rate)."""
     box = panel.locator(".noUi-handle").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -91,7 +92,7 @@ def drag_fps(page, panel, seconds: float = 1.5) -> float:
         page.wait_for_timeout(16)
     elapsed = time.perf_counter() - start
     page.mouse.up()
-    return (page.evaluate("() => window.__psBench.frames") - before) / elapsed
+    return (page.evaluate("() => window.__psBench.frames") - before) / elapsed, k / elapsed
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -148,7 +149,7 @@ def main() -> None:
                     if found:
                         kernel.append(float(found.group(1)))
                 times = page.evaluate("() => window.__psBench.times")
-                fps = drag_fps(page, panel)
+                fps, moves = drag_fps(page, panel)
                 rows[target] = {
                     "presses": args.presses,
                     "missed": missed,
@@ -157,8 +158,10 @@ def main() -> None:
                     "max_ms": round(max(times, default=0), 1),
                     "kernel_p50_ms": round(percentile(kernel, 50), 1),
                     "drag_fps": round(fps, 1),
+                    "drag_mouse_moves_per_s": round(moves, 1),
                 }
-                print(f"{target}: p50 {rows[target]['p50_ms']} ms, p95 {rows[target]['p95_ms']} ms, drag {fps:.0f} fps")
+                r = rows[target]
+                print(f"{target}: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, drag {fps:.0f} fps ({moves:.0f} moves/s)")
             browser.close()
     out = {
         "written": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
