@@ -23,6 +23,7 @@ __all__ = [
     "kl_divergence",
     "mode_masses",
     "mode_mass_tv",
+    "spearman",
 ]
 
 
@@ -153,3 +154,30 @@ def mode_mass_tv(
 ) -> jax.Array:
     """TV distance between the samples' mode masses (nearest-center assignment) and ``target_masses``."""
     return tv_distance(mode_masses(x, centers, weights), target_masses)
+
+
+def spearman(x: jax.Array, y: jax.Array) -> jax.Array:
+    r"""Spearman rank correlation of two samples ``x`` and ``y`` of shape ``(n,)``: the Pearson correlation of
+    their ranks,
+
+    .. math:: \rho_S = \frac{\sum_i (R_i - \bar R)(S_i - \bar S)}
+        {\sqrt{\sum_i (R_i - \bar R)^2 \sum_i (S_i - \bar S)^2}},
+
+    with :math:`R_i` the rank of :math:`x_i` among ``x`` and :math:`S_i` that of :math:`y_i` among ``y``. Ties
+    get distinct (arbitrary but fixed) ranks, so use it on continuous data; jittable.
+
+    Args:
+        x, y: samples of equal length ``n >= 2``.
+
+    Returns:
+        A scalar in [-1, 1].
+    """
+    check_ndim("x", x, 1)
+    check_ndim("y", y, 1)
+    x, y = jnp.asarray(x), jnp.asarray(y)
+    if x.shape != y.shape or x.shape[0] < 2:
+        raise ValueError(f"x and y must have the same length n >= 2, got shapes {x.shape} and {y.shape}")
+    rx = jnp.argsort(jnp.argsort(x)).astype(jnp.result_type(float))
+    ry = jnp.argsort(jnp.argsort(y)).astype(rx.dtype)
+    rx, ry = rx - jnp.mean(rx), ry - jnp.mean(ry)
+    return jnp.sum(rx * ry) / jnp.sqrt(jnp.sum(rx**2) * jnp.sum(ry**2))

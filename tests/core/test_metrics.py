@@ -75,3 +75,17 @@ def test_sliced_w2_handles_unequal_sizes_exactly_in_one_dimension():
     # squared gap 0.25 on (1/3, 2/3) -> W2^2 = 0.25/3
     sw = metrics.sliced_w2(jax.random.key(0), jnp.array([[0.0], [1.0]]), jnp.array([[0.0], [0.5], [1.0]]), 4)
     assert np.isclose(float(sw), np.sqrt(0.25 / 3), rtol=1e-6)
+
+
+def test_spearman_matches_scipy():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=400)
+    y = np.exp(x) + rng.normal(scale=0.5, size=400)  # monotone signal + noise: Spearman differs from Pearson
+    expected = scipy.stats.spearmanr(x, y).statistic
+    assert np.isclose(float(metrics.spearman(x, y)), expected, atol=1e-6)
+    assert np.isclose(float(jax.jit(metrics.spearman)(x, -y)), -expected, atol=1e-6)
+
+
+def test_spearman_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="same length n >= 2"):
+        metrics.spearman(jnp.zeros(3), jnp.zeros(4))

@@ -218,8 +218,11 @@ def _er_experiment(
         )
 
     keys = jax.random.split(key, num_problems)
-    many = jax.vmap(run, in_axes=(0, None))
-    return many(keys, tau), many(keys, jnp.asarray(num_tokens, float))
+    # Early rejection (τ) and vanilla (τ = L) as one batch over the two lengths: one compiled scan, not two.
+    both = jax.vmap(jax.vmap(run, in_axes=(0, None)), in_axes=(None, 0))(
+        keys, jnp.stack([jnp.asarray(tau, float), jnp.asarray(num_tokens, float)])
+    )
+    return jax.tree_util.tree_map(lambda a: a[0], both), jax.tree_util.tree_map(lambda a: a[1], both)
 
 
 def er_experiment(

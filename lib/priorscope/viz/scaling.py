@@ -15,6 +15,7 @@ from priorscope.scaling.blr import judge_geometry
 from priorscope.scaling.judges import discretized_judge, expected_score, mixing_pair, observed_scores
 from priorscope.scaling.selection import best_of_k_curve, best_of_k_error, random_pick_error
 from priorscope.viz.controls import Choice, FloatSlider, IntSlider
+from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
@@ -87,76 +88,65 @@ def _judge_scaling_compute(
 
 def judge_scaling_panel(name: str = "25.judge_scaling") -> Panel:
     """Error of the selected candidate vs k (exact best-of-k, Monte Carlo softmax) and vs temperature."""
+    sets = config.size("25.panel_sets", fast=JUDGE_PANEL_SETS, full=JUDGE_PANEL_SETS, gpu=16 * JUDGE_PANEL_SETS)
 
-    def setup(fig: Any) -> dict[str, Any]:
-        ax1, ax2 = fig.subplots(1, 2)
-        art = {
-            "ax1": ax1,
-            "ax2": ax2,
-            "greedy": ax1.plot([], [], "o-", color=COLORS[0], ms=3, label="best-of-k (T→0, exact)")[0],
-            "soft": ax1.plot([], [], "s--", color=COLORS[1], ms=3, label="softmax at T (MC, 256 tests)")[0],
-            "guide": ax1.plot([], [], ":", color="k", label="teacher's C/k²")[0],
-            "rand1": ax1.axhline(1.0, color="grey", lw=1, label="k = 1"),
-            "floor": ax1.axhline(1.0, color=COLORS[2], lw=1, ls="-.", label="judge's own error (k→∞)"),
-            "soft_t": ax2.plot([], [], "s-", color=COLORS[1], ms=3, label="softmax (MC)")[0],
-            "marker": ax2.plot([], [], "o", color=COLORS[1], ms=7, mfc="none")[0],
-            "cold": ax2.axhline(1.0, color=COLORS[0], ls="--", lw=1, label="T→0 (exact)"),
-            "hot": ax2.axhline(1.0, color="grey", lw=1, label="T→∞ (random pick)"),
-        }
-        ax1.set(
-            xlim=(0.8, 1300.0),
-            ylim=(1e-4, 2.0),
-            xscale="log",
-            yscale="log",
-            xlabel="candidates k",
-            ylabel="test error E(k)",
-        )
+    def setup(fig: Figure) -> None:
+        ax1, ax2 = fig.grid(1, 2, row_height=320)
+        ax1.line("greedy", color=COLORS[0], marker=True, label="best-of-k (T→0, exact)")
+        ax1.line("soft", color=COLORS[1], dash="--", marker=True, label=f"softmax at T (MC, {sets} tests)")
+        ax1.line("guide", color="#000000", dash=":", label="teacher's C/k²")
+        ax1.hline("rand1", 1.0, color="#808080", dash="-", label="k = 1")
+        ax1.hline("floor", 1.0, color=COLORS[2], dash="-.", label="judge's own error (k→∞)")
+        ax1.set(xscale="log", yscale="log", xlabel="candidates k", ylabel="test error E(k)", legend="lower left")
+        ax2.line("soft_t", color=COLORS[1], marker=True, label="softmax (MC)")
+        ax2.scatter("marker", color=COLORS[1], size=9.0, alpha=1.0, label="at the chosen T")
+        ax2.hline("cold", 1.0, color=COLORS[0], dash="--", label="T→0 (exact)")
+        ax2.hline("hot", 1.0, color="#808080", dash="-", label="T→∞ (random pick)")
         ax2.set(
             xlim=(JUDGE_PANEL_TS[0], JUDGE_PANEL_TS[-1]),
-            ylim=(0.0, 1.0),
             xscale="log",
             xlabel="temperature T",
             ylabel="test error E(T)",
+            legend="upper left",
         )
-        ax1.legend(loc="lower left", fontsize=7)
-        ax2.legend(loc="upper left", fontsize=7)
-        return art
 
-    def draw(a: dict[str, Any], r: Any, params: dict[str, Any]) -> None:
+    def draw(fig: Figure, r: Any, params: dict[str, Any]) -> None:
         ks = np.asarray(r["ks"])
         greedy, soft = np.asarray(r["greedy"]), np.asarray(r["soft_k"])
-        a["greedy"].set_data(ks, greedy)
-        a["soft"].set_data(np.asarray(r["ks_soft"]), soft)
+        fig["greedy"].set_data(ks, greedy)
+        fig["soft"].set_data(np.asarray(r["ks_soft"]), soft)
         if bool(r["constant_ok"]) and params["angle_deg"] == 0.0:
-            a["guide"].set_data(ks[3:], float(r["constant"]) / ks[3:] ** 2)
+            fig["guide"].set_data(ks[3:], float(r["constant"]) / ks[3:] ** 2)
         else:
-            a["guide"].set_data([], [])
-        a["rand1"].set_ydata([float(r["random"])] * 2)
+            fig["guide"].set_data([], [])
+        fig["rand1"].set_data([float(r["random"])])
         floor = max(float(r["judge_floor"]), 1e-12)
-        a["floor"].set_ydata([floor] * 2)
+        fig["floor"].set_data([floor])
         lo = max(min(greedy.min(), soft.min(), floor), 1e-8)
-        a["ax1"].set_xlim(0.8, ks[-1] * 1.25)
-        a["ax1"].set_ylim(0.5 * lo, 2.0 * max(greedy.max(), soft.max(), float(r["random"])))
+        hi = 2.0 * max(greedy.max(), soft.max(), float(r["random"]))
         best = int(ks[np.argmin(greedy)])
-        a["ax1"].set_title(f"θ={params['angle_deg']:.0f}°, n/d={params['ratio']:.2g}: best k = {best}", fontsize=9)
+        fig.axes[0].set(
+            xlim=(0.8, ks[-1] * 1.25),
+            ylim=(0.5 * lo * (2.0 * lo / hi) ** 0.9, hi),  # the lower ~half (log scale) holds the legend
+            title=f"θ={params['angle_deg']:.0f}°, n/d={params['ratio']:.2g}: best k = {best}",
+        )
         ts, soft_t = np.asarray(r["ts"]), np.asarray(r["soft_t"])
-        a["soft_t"].set_data(ts, soft_t)
-        a["marker"].set_data([params["temperature"]], [float(r["soft_at_t"])])
-        a["cold"].set_ydata([float(r["greedy_at_k"])] * 2)
-        a["hot"].set_ydata([float(r["random"])] * 2)
+        fig["soft_t"].set_data(ts, soft_t)
+        fig["marker"].set_data([params["temperature"]], [float(r["soft_at_t"])])
+        fig["cold"].set_data([float(r["greedy_at_k"])])
+        fig["hot"].set_data([float(r["random"])])
         hi = max(soft_t.max(), float(r["random"]), float(r["greedy_at_k"]))
         lo2 = min(soft_t.min(), float(r["greedy_at_k"]))
-        a["ax2"].set_xlim(ts[0], ts[-1])
-        a["ax2"].set_ylim(max(0.0, lo2 - 0.1 * (hi - lo2 + 1e-12)), hi + 0.1 * (hi - lo2 + 1e-12))
+        pad = hi - lo2 + 1e-12
         t_star = float(ts[np.argmin(soft_t)])
-        a["ax2"].set_title(f"k={params['k']}: best T ≈ {t_star:.2g}", fontsize=9)
+        fig.axes[1].set(
+            ylim=(max(0.0, lo2 - 0.1 * pad), hi + 0.45 * pad),  # headroom for the legend
+            title=f"k={params['k']}: best T ≈ {t_star:.2g}",
+        )
 
     return Panel(
         name,
-        partial(
-            _judge_scaling_compute,
-            sets=config.size("25.panel_sets", fast=JUDGE_PANEL_SETS, full=JUDGE_PANEL_SETS, gpu=16 * JUDGE_PANEL_SETS),
-        ),
+        partial(_judge_scaling_compute, sets=sets),
         {
             "angle_deg": FloatSlider(0.0, 90.0, 45.0, description="judge angle θ (deg)"),
             "ratio": FloatSlider(0.25, 8.0, 2.0, log=True, description="data per dim n/d"),
@@ -166,8 +156,10 @@ def judge_scaling_panel(name: str = "25.judge_scaling") -> Panel:
         },
         setup,
         draw,
-        figsize=(9.5, 3.8),
-        title="Selecting one of k predictive samples with a (mis)specified judge",
+        random=True,
+        title="25 · Selecting one of k predictive samples with a (mis)specified judge",
+        caption="with a misaligned judge (θ > 0) the best-of-k error first falls, then rises towards the judge's own "
+        "error as k grows; on the right, an intermediate temperature beats both greedy (T→0) and random picking.",
     )
 
 
@@ -220,39 +212,44 @@ def _canon_compute(
 
 def canon_panel(name: str = "32.canon") -> Panel:
     """Accuracy and per-difficulty length while training with Dr.GRPO, CANON and a fixed length penalty."""
+    steps = np.arange(1, CANON_PANEL_UPDATES + 1)
+    runs = (("dr", "Dr.GRPO"), ("canon", "CANON (μ, α)"), ("penalty", "fixed length penalty"))
 
-    def setup(fig: Any) -> dict[str, Any]:
-        ax1, ax2 = fig.subplots(1, 2)
-        steps = np.arange(1, CANON_PANEL_UPDATES + 1)
-        labels = ("Dr.GRPO", "CANON (μ, α)", "fixed length penalty")
-        lines = [
-            ax1.plot(steps, np.zeros_like(steps, float), color=COLORS[i], label=lab)[0] for i, lab in enumerate(labels)
-        ]
-        best = ax1.axhline(1.0, color="k", ls=":", lw=1, label="best possible")
-        ax1.set(xlim=(0, CANON_PANEL_UPDATES), ylim=(0.4, 1.0), xlabel="update", ylabel="expected accuracy")
-        ax1.legend(loc="lower right", fontsize=7)
-        len_lines = {
-            ("canon", 0): ax2.plot(steps, 0 * steps, color=COLORS[1], label="CANON, easy")[0],
-            ("canon", 1): ax2.plot(steps, 0 * steps, color=COLORS[1], ls="--", label="CANON, hard")[0],
-            ("dr", 0): ax2.plot(steps, 0 * steps, color=COLORS[0], label="Dr.GRPO, easy")[0],
-            ("dr", 1): ax2.plot(steps, 0 * steps, color=COLORS[0], ls="--", label="Dr.GRPO, hard")[0],
-        }
-        ax2.axhline(0.0, color="grey", lw=0.8)
-        ax2.set(xlim=(0, CANON_PANEL_UPDATES), ylim=(-1.0, 1.0), xlabel="update", ylabel="expected length (std.)")
-        ax2.legend(loc="lower left", fontsize=7, ncol=2)
-        return {"ax1": ax1, "ax2": ax2, "acc": lines, "best": best, "len": len_lines}
-
-    def draw(a: dict[str, Any], r: Any, params: dict[str, Any]) -> None:
-        acc = np.asarray(r["acc"])
-        for line, curve in zip(a["acc"], acc, strict=True):
-            line.set_ydata(curve)
-        a["best"].set_ydata([float(r["best"])] * 2)
-        for (which, level), line in a["len"].items():
-            line.set_ydata(np.asarray(r[f"len_{which}"])[:, level])
-        a["ax1"].set_title(
-            f"final: Dr.GRPO {acc[0, -1]:.3f}, CANON {acc[1, -1]:.3f}, penalty {acc[2, -1]:.3f}", fontsize=9
+    def setup(fig: Figure) -> None:
+        ax1, ax2 = fig.grid(1, 2, row_height=320)
+        for i, (run, label) in enumerate(runs):
+            ax1.line(f"acc_{run}", color=COLORS[i], label=label)
+        ax1.hline("best", 1.0, color="#000000", dash=":", label="best possible")
+        ax1.set(
+            xlim=(0, CANON_PANEL_UPDATES),
+            ylim=(0.3, 1.0),
+            xlabel="update",
+            ylabel="expected accuracy",
+            legend="lower right",
         )
-        a["ax2"].set_title("easy prompts reward short answers, hard ones long", fontsize=9)
+        ax2.hline("zero", 0.0, color="#808080", dash="-", width=0.8)
+        for run, color, label in (("canon", COLORS[1], "CANON"), ("dr", COLORS[0], "Dr.GRPO")):
+            ax2.line(f"len_{run}_easy", color=color, label=f"{label}, easy")
+            ax2.line(f"len_{run}_hard", color=color, dash="--", label=f"{label}, hard")
+        ax2.set(
+            xlim=(0, CANON_PANEL_UPDATES),
+            ylim=(-1.0, 1.0),
+            xlabel="update",
+            ylabel="expected length (std.)",
+            title="easy prompts reward short answers, hard ones long",
+            legend="lower left",
+        )
+
+    def draw(fig: Figure, r: Any, params: dict[str, Any]) -> None:
+        acc = np.asarray(r["acc"])
+        for (run, _), curve in zip(runs, acc, strict=True):
+            fig[f"acc_{run}"].set_data(steps, curve)
+        fig["best"].set_data([float(r["best"])])
+        for run in ("canon", "dr"):
+            length = np.asarray(r[f"len_{run}"])
+            fig[f"len_{run}_easy"].set_data(steps, length[:, 0])
+            fig[f"len_{run}_hard"].set_data(steps, length[:, 1])
+        fig.axes[0].set(title=f"final: Dr.GRPO {acc[0, -1]:.3f}, CANON {acc[1, -1]:.3f}, penalty {acc[2, -1]:.3f}")
 
     return Panel(
         name,
@@ -272,8 +269,10 @@ def canon_panel(name: str = "32.canon") -> Panel:
         },
         setup,
         draw,
-        figsize=(9.5, 3.6),
-        title="CANON: learn which direction of length pays, per prompt",
+        random=True,
+        title="32 · CANON: learn which direction of length pays, per prompt",
+        caption="at the defaults CANON (μ = 1) moves easy prompts shorter and hard ones longer, faster than "
+        "Dr.GRPO, and ends with the highest accuracy; the fixed length penalty ends lowest.",
     )
 
 
@@ -315,51 +314,63 @@ def _simplex_compute(key: Any, bias: Any, noise: Any, eps: Any, move: str) -> di
     }
 
 
+#: Half-size of the simplex panel's crosses and squares, in simplex coordinates.
+_MARKER_HALF = 0.02
+
+
 def simplex_panel(name: str = "26.simplex") -> Panel:
     """Two explanations of the same judge scores on the ternary simplex, and the rankings they imply."""
+    corners = np.asarray([[0, 0], [1, 0], [0.5, np.sqrt(3) / 2], [0, 0]])
+    x = np.arange(len(SIMPLEX_CANDIDATES))
 
-    def setup(fig: Any) -> dict[str, Any]:
-        ax1, ax2 = fig.subplots(1, 2, width_ratios=(1.2, 1))
-        corners = np.asarray([[0, 0], [1, 0], [0.5, np.sqrt(3) / 2], [0, 0]])
-        ax1.plot(corners[:, 0], corners[:, 1], color="grey", lw=1)
-        for (x, y), lab in zip(corners[:3], ("S=1", "S=2", "S=3"), strict=True):
-            ax1.annotate(lab, (x, y), textcoords="offset points", xytext=(-8, -12 if y == 0 else 4), fontsize=8)
-        art = {
-            "ax1": ax1,
-            "ax2": ax2,
-            "judge": ax1.plot([], [], "-", color=COLORS[0], lw=1.5, label="judge rows θ")[0],
-            "judge2": ax1.plot([], [], "--", color=COLORS[1], lw=1.5, label="alternative θ′")[0],
-            "pis": ax1.plot([], [], "o", color=COLORS[0], ms=5, mfc="none", label="true π_k")[0],
-            "pis2": ax1.plot([], [], "x", color=COLORS[1], ms=6, label="alternative π′_k")[0],
-            "gamma": ax1.plot([], [], "s", color="k", ms=4, label="observed γ_k (both)")[0],
-        }
-        ax1.set(xlim=(-0.08, 1.08), ylim=(-0.1, 0.95), aspect="equal")
-        ax1.axis("off")
-        ax1.legend(loc="upper left", fontsize=7)
-        x = np.arange(len(SIMPLEX_CANDIDATES))
-        art["bars"] = ax2.bar(x - 0.2, np.ones(len(x)), 0.4, color=COLORS[0], label="E[S] under (θ, π)")
-        art["bars2"] = ax2.bar(x + 0.2, np.ones(len(x)), 0.4, color=COLORS[1], label="E[S] under (θ′, π′)")
-        ax2.set(ylim=(1.0, 3.0), xticks=x, xticklabels=[f"k={i + 1}" for i in x], ylabel="expected true score")
-        ax2.legend(loc="upper left", fontsize=7)
-        return art
+    def setup(fig: Figure) -> None:
+        ax1, ax2 = fig.grid(1, 2, width_ratios=(1.25, 1), row_height=380)
+        ax1.line("simplex", corners[:, 0], corners[:, 1], color="#808080", width=1.0)
+        for (cx, cy), lab, align in zip(corners[:3], ("S=1", "S=2", "S=3"), ("right", "left", "center"), strict=True):
+            ax1.text(
+                f"corner{lab[-1]}", lab, cx, cy - 0.03 if cy == 0 else cy + 0.07, coords="data", size=9, align=align
+            )
+        ax1.line("judge", color=COLORS[0], width=1.5, label="judge rows θ")
+        ax1.line("judge2", color=COLORS[1], width=1.5, dash="--", label="alternative θ′")
+        ax1.scatter("pis", color=COLORS[0], size=7.0, alpha=1.0, label="true π_k")
+        # Crosses and squares as marker shapes: two short strokes per cross, a filled band per square.
+        for i in x:
+            label = dict(label="alternative π′_k") if i == 0 else {}
+            ax1.line(f"pis2_a{i}", color=COLORS[1], width=1.5, **label)
+            ax1.line(f"pis2_b{i}", color=COLORS[1], width=1.5)
+        for i in x:
+            label = dict(label="observed γ_k (both)") if i == 0 else {}
+            ax1.band(f"gamma{i}", color="#000000", alpha=1.0, **label)
+        ax1.set(xlim=(-0.45, 1.1), ylim=(-0.1, 1.02), xticks=[], legend="upper left")
+        ax2.bars("es", x - 0.2, np.ones(len(x)), width=0.4, color=COLORS[0], label="E[S] under (θ, π)")
+        ax2.bars("es2", x + 0.2, np.ones(len(x)), width=0.4, color=COLORS[1], label="E[S] under (θ′, π′)")
+        # Bars start at 0 and the axis at 1 (the lowest score), so each bar shows E[S] above the minimum.
+        ax2.set(
+            xlim=(-0.6, len(x) - 0.4),
+            ylim=(1.0, 3.4),
+            xticks=x,
+            xticklabels=[f"k={i + 1}" for i in x],
+            ylabel="expected true score",
+            legend="upper left",
+        )
 
-    def draw(a: dict[str, Any], r: Any, params: dict[str, Any]) -> None:
+    def draw(fig: Figure, r: Any, params: dict[str, Any]) -> None:
         for key in ("theta", "theta2"):
             tri = np.asarray(r[key])
-            a["judge" if key == "theta" else "judge2"].set_data(*np.vstack([tri, tri[:1]]).T)
-        a["pis"].set_data(*np.asarray(r["pis"]).T)
-        a["pis2"].set_data(*np.asarray(r["pis2"]).T)
-        a["gamma"].set_data(*np.asarray(r["gamma"]).T)
+            fig["judge" if key == "theta" else "judge2"].set_data(*np.vstack([tri, tri[:1]]).T)
+        fig["pis"].set_data(*np.asarray(r["pis"]).T)
+        h = _MARKER_HALF
+        for i, (px, py) in enumerate(np.asarray(r["pis2"])):
+            fig[f"pis2_a{i}"].set_data([px - h, px + h], [py - h, py + h])
+            fig[f"pis2_b{i}"].set_data([px - h, px + h], [py + h, py - h])
+        for i, (gx, gy) in enumerate(np.asarray(r["gamma"])):
+            fig[f"gamma{i}"].set_data([gx - 0.7 * h, gx + 0.7 * h], [gy - 0.7 * h] * 2, [gy + 0.7 * h] * 2)
         es, es2 = np.asarray(r["es"]), np.asarray(r["es2"])
-        for bar, h in zip(a["bars"], es, strict=True):
-            bar.set_height(h - 1.0)
-            bar.set_y(1.0)
-        for bar, h in zip(a["bars2"], es2, strict=True):
-            bar.set_height(h - 1.0)
-            bar.set_y(1.0)
+        fig["es"].set_data(x - 0.2, es)
+        fig["es2"].set_data(x + 0.2, es2)
         ok = "valid judge" if bool(r["valid"]) else f"INVALID judge (entry {float(r['min_entry']):.2f} < 0)"
-        a["ax1"].set_title(f"same γ, two explanations ({ok})", fontsize=9)
-        a["ax2"].set_title(f"top candidate: k={int(np.argmax(es)) + 1} vs k={int(np.argmax(es2)) + 1}", fontsize=9)
+        fig.axes[0].set(title=f"same γ, two explanations ({ok})")
+        fig.axes[1].set(title=f"top candidate: k={int(np.argmax(es)) + 1} vs k={int(np.argmax(es2)) + 1}")
 
     return Panel(
         name,
@@ -372,6 +383,7 @@ def simplex_panel(name: str = "26.simplex") -> Panel:
         },
         setup,
         draw,
-        figsize=(9.5, 4.0),
-        title="Judging on a simplex: what the judge's scores cannot tell apart",
+        title="26 · Judging on a simplex: what the judge's scores cannot tell apart",
+        caption="the black squares (what we observe) never move while the alternative judge (dashed) and "
+        "candidates (crosses) do, until the judge leaves the simplex; the winner on the right can change.",
     )
