@@ -262,7 +262,8 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
     def draw(fig: Figure, r: demos.PathView, params: dict[str, Any]) -> None:
         fig["density"].set_data(r.density)
         fig["velocity"].set_data(*_arrows(r.points, r.velocity))
-        traj, modes = np.asarray(r.trajectories), np.asarray(r.modes)
+        # the grid is padded to max_steps with zero-length steps: drop the constant tail before it travels
+        traj, modes = np.asarray(r.trajectories)[: int(params["steps"]) + 1], np.asarray(r.modes)
         for m in range(k):
             fig[f"traj{m}"].set_data(*_polylines(np.swapaxes(traj[:, modes == m], 0, 1)))
         fig["endpoints"].set_data(r.hist)

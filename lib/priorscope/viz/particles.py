@@ -240,7 +240,8 @@ def make_inverse_panel(*, num_steps: int = 150, num_seeds: int = 4, num_particle
     def setup(fig: Figure) -> None:
         axes = fig.grid(2, 3, row_height=270)
         for i, (ax, name) in enumerate(zip(axes[:3], ("exact posterior", "weighted ensemble", "DPS"), strict=True)):
-            ax.image(name, extent=extent, cmap="viridis", vmin=0.0)
+            # one colour scale for all three: densities relative to the exact posterior's peak (clipped at 1)
+            ax.image(name, extent=extent, cmap="viridis", vmin=0.0, vmax=1.0)
             ax.vline(f"y{i}", 0.7, color="#ffffff", dash=":", width=1.0)
             ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁ (observed)", ylabel="x₂" if i == 0 else "",
                    title=name)  # fmt: skip
@@ -267,7 +268,7 @@ def make_inverse_panel(*, num_steps: int = 150, num_seeds: int = 4, num_particle
         for i, (name, key) in enumerate(
             zip(("exact posterior", "weighted ensemble", "DPS"), ("exact", "ensemble", "dps"), strict=True)
         ):
-            fig[name].set_data(np.minimum(np.asarray(res[key]), vmax))
+            fig[name].set_data(np.minimum(np.asarray(res[key]) / vmax, 1.0))
             fig[f"y{i}"].set_data([params["y"]])
         fig.axes[1].set(title=f"ensemble: TV {float(res['tv_ensemble']):.3f} ± {float(res['tv_ensemble_se']):.3f}")
         fig.axes[2].set(title=f"DPS: TV {float(res['tv_dps']):.3f} ± {float(res['tv_dps_se']):.3f}")
