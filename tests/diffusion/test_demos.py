@@ -33,3 +33,13 @@ def test_langevin_view_is_finite_with_the_right_shapes():
     np.testing.assert_allclose(float(jnp.sum(lv.hist)) * (2 * demos.LIM / 16) ** 2, 1.0, atol=1e-6)
     for leaf in jax.tree_util.tree_leaves(lv):
         assert np.all(np.isfinite(np.asarray(leaf, dtype=float)))
+
+
+def test_solver_view_traced_grid_index_matches_the_named_grid():
+    mix, sched = gmm.ring(8, 2.0, 0.2), VPLinear()
+    mask = jnp.arange(8) < 2
+    kw = dict(num_particles=8, max_steps=12, ref_steps=24, res=8)
+    by_index = jax.jit(lambda g: demos.solver_view(jax.random.key(0), mix, sched, mask, 1.0, 6, grid=g, **kw))
+    for i, name in enumerate(demos.SOLVER_GRIDS):
+        want = demos.solver_view(jax.random.key(0), mix, sched, mask, 1.0, 6, grid=name, **kw)
+        np.testing.assert_allclose(np.asarray(by_index(jnp.int32(i)).errors), np.asarray(want.errors), rtol=1e-6)

@@ -87,3 +87,34 @@ def test_bad_inputs():
         inverse.exact_posterior(prior, forward, jnp.ones(2), sigma_y)
     with pytest.raises(ValueError, match=r"ts must have shape"):
         inverse.ensemble_sample(jax.random.key(0), prior, SCHEDULE, forward, y, sigma_y, jnp.ones(1), 10)
+
+
+def test_compare_over_seeds_statistics_and_weights_off():
+    """Seed-mean TV and jackknife SE against a NumPy recomputation; weights off = the unweighted sampler's law."""
+    prior, forward, y, _ = inverse.ring_problem()
+    edges = jnp.linspace(-3, 3, 13)
+
+    def run(weighted):
+        return jax.jit(
+            lambda k: inverse.compare_over_seeds(
+                k, prior, forward, y, 0.15, 1.0, 64, 20, edges, num_seeds=3, weighted=weighted
+            )
+        )(jax.random.key(3))
+
+    r = run(True)
+    m_e, exact = np.asarray(r["masses_ensemble"], np.float64), np.asarray(r["masses_exact"], np.float64)
+    assert m_e.shape == (3, 8) and r["ess_fraction"].shape == (3, 20)
+    np.testing.assert_allclose(m_e.sum(1), 1.0, atol=1e-5)
+    tv = lambda m: 0.5 * np.abs(m - exact).sum(-1)
+    np.testing.assert_allclose(float(r["tv_ensemble"]), tv(m_e.mean(0)), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(r["tv_ensemble_seeds"]), tv(m_e), atol=1e-6)
+    loo = np.array([tv(np.delete(m_e, s, 0).mean(0)) for s in range(3)])
+    np.testing.assert_allclose(float(r["tv_ensemble_se"]), np.sqrt(2 / 3 * np.sum((loo - loo.mean()) ** 2)), atol=1e-6)
+    cell = (6 / 12) ** 2
+    np.testing.assert_allclose(float(jnp.sum(r["ensemble"])) * cell, 1.0, atol=1e-3)  # all mass inside [-3, 3]^2
+    off = run(False)
+    np.testing.assert_array_equal(np.asarray(off["ess_fraction"]), 1.0)
+    for leaf in jax.tree_util.tree_leaves(off):
+        assert np.all(np.isfinite(np.asarray(leaf)))
+    with pytest.raises(ValueError, match="num_seeds must be an int >= 2"):
+        inverse.compare_over_seeds(jax.random.key(0), prior, forward, y, 0.15, 1.0, 8, 4, edges, num_seeds=1)

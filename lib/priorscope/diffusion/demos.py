@@ -34,6 +34,7 @@ __all__ = [
     "SolverView",
     "solver_view",
     "DEMO_SOLVERS",
+    "SOLVER_GRIDS",
     "SolverErrors",
     "solver_errors",
 ]
@@ -167,6 +168,9 @@ def path_view(
     )
 
 
+#: the time grids a traced ``grid`` index of :func:`solver_view` selects from
+SOLVER_GRIDS = ("logsnr", "uniform")
+
 #: the solvers compared side by side in notebook 19: (label, data prediction?, order)
 DEMO_SOLVERS = (("DDIM", True, 1), ("DPM-Solver-2M (noise)", False, 2), ("DPM-Solver++(2M)", True, 2))
 
@@ -182,14 +186,22 @@ class SolverView(NamedTuple):
 
 def solver_view(
     key, mix, schedule, cond_mask, guidance, steps, *, num_particles: int, max_steps: int,
-    grid: str = "logsnr", ref_steps: int = 500, lim: float = LIM, res: int = 64, t_end: float = 1e-3,
+    grid: str | jax.Array = "logsnr", ref_steps: int = 500, lim: float = LIM, res: int = 64, t_end: float = 1e-3,
 ) -> SolverView:  # fmt: skip
-    """DDIM vs DPM-Solver-2M vs DPM-Solver++(2M) with classifier-free guidance at weight ``guidance``."""
+    """DDIM vs DPM-Solver-2M vs DPM-Solver++(2M) with classifier-free guidance at weight ``guidance``.
+
+    ``grid`` is a time-grid kind (a static string), or a traced int index into :data:`SOLVER_GRIDS`, so one
+    compilation serves every grid (a panel's choice then never recompiles).
+    """
     model = gmm.denoiser(mix, schedule, cond_mask=cond_mask, guidance=guidance)
     x_T = jax.random.normal(key, (num_particles, mix.dim))
     ts_ref = time_grid(schedule, ref_steps, kind="logsnr", t_end=t_end)
     ref = integrate(model, x_T, schedule, ts_ref, solver="dpm++3m")
-    ts = time_grid(schedule, steps, kind=grid, t_end=t_end, max_steps=max_steps)
+    if isinstance(grid, str):
+        ts = time_grid(schedule, steps, kind=grid, t_end=t_end, max_steps=max_steps)
+    else:
+        grids = [time_grid(schedule, steps, kind=k, t_end=t_end, max_steps=max_steps) for k in SOLVER_GRIDS]
+        ts = jnp.stack(grids)[grid]
     outs = []
     for _, data, order in DEMO_SOLVERS:
         name = {(True, 1): "ddim", (False, 2): "dpm2m", (True, 2): "dpm++2m"}[(data, order)]

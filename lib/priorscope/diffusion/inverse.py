@@ -50,6 +50,7 @@ __all__ = [
     "ring_problem",
     "mode_statistics",
     "compare_experiment",
+    "compare_over_seeds",
     "component_mode_masses",
 ]
 
@@ -332,3 +333,104 @@ def component_mode_masses(post: gmm.GaussianMixture, centers: jax.Array) -> jax.
     """
     nearest = jnp.argmin(jnp.sum((post.means[:, None, :] - centers[None]) ** 2, -1), axis=1)
     return jnp.zeros(centers.shape[0]).at[nearest].add(post.weights)
+
+
+def compare_over_seeds(
+    key: jax.Array,
+    prior: gmm.GaussianMixture,
+    forward: jax.Array,
+    y: jax.Array,
+    sigma_y: jax.Array | float,
+    tilt_strength: jax.Array | float,
+    num_particles: int,
+    num_steps: int,
+    edges: jax.Array,
+    *,
+    num_seeds: int,
+    weighted: jax.Array | bool = True,
+    schedule=None,
+    t_min: float = 1e-3,
+) -> dict[str, jax.Array]:
+    """:func:`compare_experiment` repeated over ``num_seeds`` independent keys, with Monte Carlo spreads.
+
+    The statistic is the one notebook 21's claims use: the TV between the exact mode masses and the *seed-mean*
+    mode masses of each sampler (which averages the Monte Carlo noise out and leaves the bias). Its Monte Carlo
+    standard error is the jackknife over seeds,
+    :math:`\\sqrt{\\tfrac{S-1}{S}\\sum_s (T_{-s} - \\bar T_{-\\cdot})^2}` with :math:`T_{-s}` the TV of the mean
+    masses without seed :math:`s`.
+
+    Args:
+        key: a JAX PRNG key, split into ``num_seeds`` keys.
+        prior, forward, y, sigma_y, tilt_strength, num_particles, num_steps, edges, schedule, t_min: as
+            :func:`compare_experiment`.
+        num_seeds: :math:`S \\ge 2` independent runs of both samplers (static).
+        weighted: the ensemble's weights on (True) or off; may be traced (off = no resampling and uniform final
+            weights, which is the same sampler as ``ensemble_sample(..., weighted=False)``).
+
+    Returns:
+        dict with ``exact``, ``ensemble``, ``dps`` density images ``(B, B)`` (the samplers' averaged over seeds),
+        ``masses_exact`` ``(K,)``, ``masses_ensemble`` and ``masses_dps`` ``(S, K)``, ``tv_ensemble`` and
+        ``tv_dps`` (TV of the seed-mean masses), ``tv_ensemble_se`` and ``tv_dps_se`` (jackknife standard errors),
+        ``tv_ensemble_seeds`` and ``tv_dps_seeds`` ``(S,)`` (each seed's own TV), and ``ess_fraction``
+        ``(S, num_steps)`` (ones when the weights are off).
+    """
+    from priorscope.diffusion.schedules import VPLinear
+
+    if isinstance(num_seeds, bool) or not isinstance(num_seeds, int) or num_seeds < 2:
+        raise ValueError(f"num_seeds must be an int >= 2, got {num_seeds!r}")
+    schedule = VPLinear() if schedule is None else schedule
+    forward, y = check_problem(prior, forward, y)
+    ts = jnp.linspace(1.0, t_min, num_steps + 1)
+    weighted = jnp.asarray(weighted, dtype=bool)
+    uniform = jnp.full((num_particles,), 1.0 / num_particles)
+    mids = 0.5 * (edges[1:] + edges[:-1])
+    area = jnp.diff(edges)[0] ** 2
+
+    def image(x, w):
+        h, _, _ = jnp.histogram2d(x[:, 0], x[:, 1], bins=(edges, edges), weights=w)
+        return h.T / area
+
+    def one(k):
+        k1, k2 = jax.random.split(k)
+        ens = ensemble_sample(
+            k1, prior, schedule, forward, y, sigma_y, ts, num_particles, tilt_strength=tilt_strength,
+            ess_threshold=jnp.where(weighted, 0.5, 0.0),
+        )  # fmt: skip
+        w_ens = jnp.where(weighted, jnp.exp(ens.state.log_weights), uniform)
+        xd = dps_sample(k2, prior, schedule, forward, y, sigma_y, ts, num_particles)
+        m_ens = mode_statistics(ens.state.particles, w_ens, prior.means, 0)["masses"]
+        m_dps = mode_statistics(xd, uniform, prior.means, 0)["masses"]
+        ess = jnp.where(weighted, ens.ess / num_particles, jnp.ones_like(ens.ess))
+        return image(ens.state.particles, w_ens), image(xd, uniform), m_ens, m_dps, ess
+
+    img_e, img_d, m_e, m_d, ess = jax.vmap(one)(jax.random.split(key, num_seeds))
+    post = exact_posterior(gmm.marginal(prior, schedule, ts[-1]), forward, y, sigma_y)
+    gx, gy = jnp.meshgrid(mids, mids)
+    pts = jnp.stack([gx.ravel(), gy.ravel()], axis=1)
+    dens = jnp.exp(jax.vmap(lambda p: gmm.log_prob(post, p))(pts)).reshape(gx.shape)
+    exact_masses = component_mode_masses(post, prior.means)
+
+    def tv(m):
+        return 0.5 * jnp.sum(jnp.abs(m - exact_masses), axis=-1)
+
+    def jackknife_se(m):
+        s = m.shape[0]
+        loo = (jnp.sum(m, axis=0)[None] - m) / (s - 1)
+        t = tv(loo)
+        return jnp.sqrt((s - 1) / s * jnp.sum((t - jnp.mean(t)) ** 2))
+
+    return {
+        "exact": dens,
+        "ensemble": jnp.mean(img_e, axis=0),
+        "dps": jnp.mean(img_d, axis=0),
+        "masses_exact": exact_masses,
+        "masses_ensemble": m_e,
+        "masses_dps": m_d,
+        "tv_ensemble": tv(jnp.mean(m_e, axis=0)),
+        "tv_dps": tv(jnp.mean(m_d, axis=0)),
+        "tv_ensemble_se": jackknife_se(m_e),
+        "tv_dps_se": jackknife_se(m_d),
+        "tv_ensemble_seeds": tv(m_e),
+        "tv_dps_seeds": tv(m_d),
+        "ess_fraction": ess,
+    }
