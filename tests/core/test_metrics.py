@@ -75,3 +75,20 @@ def test_sliced_w2_handles_unequal_sizes_exactly_in_one_dimension():
     # squared gap 0.25 on (1/3, 2/3) -> W2^2 = 0.25/3
     sw = metrics.sliced_w2(jax.random.key(0), jnp.array([[0.0], [1.0]]), jnp.array([[0.0], [0.5], [1.0]]), 4)
     assert np.isclose(float(sw), np.sqrt(0.25 / 3), rtol=1e-6)
+
+
+def test_kendall_tau_matches_scipy():
+    rng = np.random.default_rng(3)
+    for n in (2, 6, 17):
+        a, b = rng.normal(size=n), rng.normal(size=n)
+        want = scipy.stats.kendalltau(a, b).statistic
+        assert np.isclose(float(metrics.kendall_tau(jnp.asarray(a), jnp.asarray(b))), want, atol=1e-6)
+    x = jnp.arange(5.0)
+    assert float(metrics.kendall_tau(x, x)) == 1.0
+    assert float(metrics.kendall_tau(x, -x)) == -1.0
+    batch = jnp.stack([x, -x])
+    np.testing.assert_allclose(np.asarray(metrics.kendall_tau(batch, jnp.stack([x, x]))), [1.0, -1.0])
+    with pytest.raises(ValueError, match="same shape"):
+        metrics.kendall_tau(jnp.ones(3), jnp.ones(4))
+    with pytest.raises(ValueError, match="at least 2 items"):
+        metrics.kendall_tau(jnp.ones(1), jnp.ones(1))
