@@ -24,6 +24,7 @@ __all__ = [
     "mode_masses",
     "mode_mass_tv",
     "spearman",
+    "kendall_tau",
 ]
 
 
@@ -123,6 +124,30 @@ def tv_distance(p: jax.Array, q: jax.Array) -> jax.Array:
     check_probabilities("p", p)
     check_probabilities("q", q)
     return 0.5 * jnp.sum(jnp.abs(jnp.asarray(p) - jnp.asarray(q)), axis=-1)
+
+
+def kendall_tau(a: jax.Array, b: jax.Array) -> jax.Array:
+    r"""Kendall's rank correlation :math:`\tau = (n_c - n_d) / \binom n2` between two rankings (last axis).
+
+    :math:`n_c` and :math:`n_d` count the concordant and discordant pairs; a pair tied in either ranking counts as
+    neither (this is Kendall's :math:`\tau_a`, equal to scipy's :math:`\tau_b` when there are no ties).
+    1 means the same order, −1 the reverse.
+
+    Args:
+        a, b: scores ``(..., n)`` with the same shape, n >= 2 (higher = ranked higher).
+
+    Returns:
+        ``(...)`` in [−1, 1].
+    """
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    if a.ndim < 1 or a.shape[-1] < 2:
+        raise ValueError(f"kendall_tau needs at least 2 items on the last axis, got shape {a.shape}")
+    n = a.shape[-1]
+    da = jnp.sign(a[..., :, None] - a[..., None, :])
+    db = jnp.sign(b[..., :, None] - b[..., None, :])
+    return jnp.sum(da * db, axis=(-2, -1)) / (n * (n - 1))
 
 
 def kl_divergence(p: jax.Array, q: jax.Array) -> jax.Array:

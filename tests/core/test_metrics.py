@@ -89,3 +89,20 @@ def test_spearman_matches_scipy():
 def test_spearman_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="same length n >= 2"):
         metrics.spearman(jnp.zeros(3), jnp.zeros(4))
+
+
+def test_kendall_tau_matches_scipy():
+    rng = np.random.default_rng(3)
+    for n in (2, 6, 17):
+        a, b = rng.normal(size=n), rng.normal(size=n)
+        want = scipy.stats.kendalltau(a, b).statistic
+        assert np.isclose(float(metrics.kendall_tau(jnp.asarray(a), jnp.asarray(b))), want, atol=1e-6)
+    x = jnp.arange(5.0)
+    assert float(metrics.kendall_tau(x, x)) == 1.0
+    assert float(metrics.kendall_tau(x, -x)) == -1.0
+    batch = jnp.stack([x, -x])
+    np.testing.assert_allclose(np.asarray(metrics.kendall_tau(batch, jnp.stack([x, x]))), [1.0, -1.0])
+    with pytest.raises(ValueError, match="same shape"):
+        metrics.kendall_tau(jnp.ones(3), jnp.ones(4))
+    with pytest.raises(ValueError, match="at least 2 items"):
+        metrics.kendall_tau(jnp.ones(1), jnp.ones(1))

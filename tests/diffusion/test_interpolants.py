@@ -107,3 +107,20 @@ def test_bad_inputs():
         I.simulate(jax.random.key(0), I.Interpolant(), rho0, rho1, jnp.zeros((3, 2)), 5)
     with pytest.raises(ValueError, match="same dimension"):
         I.marginal(I.Interpolant(), rho0, gmm.ring(3, 1.0, 0.2), 0.5)
+
+
+def test_score_error_enters_only_the_sde_drift():
+    rho0, rho1 = _mixtures_1d()
+    interp = I.Interpolant(1.0, "linear", "brownian")
+    x0 = jnp.linspace(-2.0, 2.0, 7)[:, None]
+    key = jax.random.key(3)
+    ode = I.simulate(key, interp, rho0, rho1, x0, 5, epsilon=0.0, score_error=0.7)
+    np.testing.assert_array_equal(np.asarray(ode), np.asarray(I.simulate(key, interp, rho0, rho1, x0, 5)))
+    # one Euler–Maruyama step written out by hand: x + (b + δ sin 3x + ε (s + δ_s cos 3x)) dt + sqrt(2 ε dt) z
+    eps, delta, delta_s, t0, t1 = 1.5, 0.3, 0.7, 1e-3, 1.0 - 1e-3
+    got = I.simulate(key, interp, rho0, rho1, x0, 1, epsilon=eps, drift_error=delta, score_error=delta_s)
+    b, s = jax.vmap(lambda x: I.velocity_and_score(interp, rho0, rho1, x, t0))(x0)
+    z = jax.random.normal(jax.random.split(key, 1)[0], x0.shape, x0.dtype)
+    dt = t1 - t0
+    drift = b + delta * jnp.sin(3 * x0) + eps * (s + delta_s * jnp.cos(3 * x0))
+    np.testing.assert_allclose(np.asarray(got), np.asarray(x0 + drift * dt + jnp.sqrt(2 * eps * dt) * z), rtol=1e-5)

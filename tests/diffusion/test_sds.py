@@ -42,3 +42,14 @@ def test_bad_input():
         sds.sds_fit(jax.random.key(0), theta, 0.5, 7.5, theta, 0.0, 0)
     with pytest.raises(ValueError, match="num_views must be >= 1, got 0"):
         sds.reconstruct(jax.random.key(0), theta, 0, 10)
+
+
+def test_run_toy_reports_the_prior_alone():
+    """``err_prior``/``janus_prior`` are those of the reconstruction itself, before any SDS refinement."""
+    key = jax.random.key(4)
+    res = sds.run_toy(key, 0.5, 7.5, 1.0, num_steps=5, recon_steps=20)
+    k_init, _, k_rec = jax.random.split(key, 3)
+    prior = sds.reconstruct(k_rec, sds.init_object(k_init), 4, 20)
+    np.testing.assert_allclose(float(res.err_prior), float(sds.view_error(prior)), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(res.prior["P"]), np.asarray(prior["P"]), rtol=1e-6)
+    assert bool(res.janus_prior) == bool(sds.nearest_views(prior)[2] == 0)

@@ -22,6 +22,11 @@ def test_first_error_labels_by_hand():
     y, m = P.first_error_labels(jnp.array([1, 3]), 3)
     np.testing.assert_array_equal(y, [[1, 0, 0], [1, 1, 1]])
     np.testing.assert_array_equal(m, [[1, 1, 0], [1, 1, 1]])
+    y2, m2 = P.first_error_labels(jnp.array([1, 3]), 3, label_after=True)
+    np.testing.assert_array_equal(y2, [[1, 0, 0], [1, 1, 1]])
+    np.testing.assert_array_equal(m2, [[1, 1, 1], [1, 1, 1]])
+    with pytest.raises(TypeError, match="label_after must be a bool, got 1"):
+        P.first_error_labels(jnp.array([1]), 3, label_after=1)
 
 
 def test_scan_labels_by_hand():

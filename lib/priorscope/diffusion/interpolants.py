@@ -174,15 +174,17 @@ def simulate(
     *,
     epsilon: jax.Array | float = 0.0,
     drift_error: jax.Array | float = 0.0,
+    score_error: jax.Array | float = 0.0,
     t_min: float = 1e-3,
     t_max: float = 1.0 - 1e-3,
 ) -> jax.Array:
     """Push samples of :math:`\\rho_0` to :math:`t_{max}` with the ODE (``epsilon = 0``) or the forward SDE.
 
-    Euler–Maruyama on ``num_steps`` uniform steps of :math:`\\mathrm dX = (\\hat b + \\varepsilon s)\\,\\mathrm dt +
-    \\sqrt{2\\varepsilon}\\,\\mathrm dW`, where :math:`\\hat b = b + \\delta \\sin(3x)` carries a simulated learning
-    error of amplitude :math:`\\delta` = ``drift_error`` (the score stays exact). With ``epsilon = 0`` the
-    deterministic steps use Heun's method (second order).
+    Euler–Maruyama on ``num_steps`` uniform steps of :math:`\\mathrm dX = (\\hat b + \\varepsilon \\hat s)\\,\\mathrm dt
+    + \\sqrt{2\\varepsilon}\\,\\mathrm dW`, where :math:`\\hat b = b + \\delta \\sin(3x)` and
+    :math:`\\hat s = s + \\delta_s \\cos(3x)` carry simulated learning errors of amplitudes :math:`\\delta` =
+    ``drift_error`` and :math:`\\delta_s` = ``score_error`` (``score_error = 0``: the exact score). With
+    ``epsilon = 0`` the deterministic steps use Heun's method (second order) and the score is not used.
 
     Args:
         key: a JAX PRNG key.
@@ -192,6 +194,7 @@ def simulate(
         num_steps: number of steps (static).
         epsilon: noise level :math:`\\varepsilon \\ge 0` (traced).
         drift_error: amplitude :math:`\\delta` of the velocity perturbation (traced).
+        score_error: amplitude :math:`\\delta_s` of the score perturbation (traced).
         t_min, t_max: integration interval (the SDE avoids the endpoints where :math:`\\gamma = 0`).
 
     Returns:
@@ -208,7 +211,7 @@ def simulate(
 
     def drift(x, t):
         b, s = fields(x, t)
-        return b + drift_error * jnp.sin(3.0 * x) + epsilon * s
+        return b + drift_error * jnp.sin(3.0 * x) + epsilon * (s + score_error * jnp.cos(3.0 * x))
 
     def body(x, inputs):
         k, t, t_next = inputs
@@ -249,11 +252,13 @@ def epsilon_experiment(
     num_steps: int,
     *,
     drift_error: jax.Array | float = 0.0,
+    score_error: jax.Array | float = 0.0,
     edges: jax.Array | None = None,
 ) -> dict[str, jax.Array]:
     """W1 to :math:`\\rho_1` of the ODE/SDE endpoint for each noise level in ``epsilons`` (1-D endpoints).
 
-    All noise levels share the same initial points (common random numbers).
+    All noise levels share the same initial points (common random numbers). ``drift_error`` and ``score_error``
+    perturb the velocity and the score as in :func:`simulate`.
 
     Returns:
         dict with ``w1`` ``(E,)`` and, when ``edges`` ``(B + 1,)`` is given, ``density`` ``(E, B)``: histograms
@@ -267,7 +272,9 @@ def epsilon_experiment(
     grid = jnp.linspace(lo, hi, 2001)
 
     def one(eps):
-        x1 = simulate(k1, interp, rho0, rho1, x0, num_steps, epsilon=eps, drift_error=drift_error)
+        x1 = simulate(
+            k1, interp, rho0, rho1, x0, num_steps, epsilon=eps, drift_error=drift_error, score_error=score_error
+        )
         out = {"w1": wasserstein1_1d(x1[:, 0], target, grid)}
         if edges is not None:
             counts, _ = jnp.histogram(x1[:, 0], bins=edges)

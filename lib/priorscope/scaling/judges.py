@@ -188,15 +188,21 @@ def posterior_intervals(pi_draws: jax.Array, level: float = 0.9) -> tuple[jax.Ar
     return es.mean(0), q[0], q[1]
 
 
-def make_judge_sampler(num_candidates: int, num_levels: int, *, num_warmup: int, num_samples: int) -> Any:
-    """A jitted NUTS ``run(key, counts, concentration)`` for :func:`simplex_judge_model` (one chain).
+def make_judge_sampler(
+    num_candidates: int, num_levels: int, *, num_warmup: int, num_samples: int, num_chains: int = 1
+) -> Any:
+    """A jitted NUTS ``run(key, counts, concentration)`` for :func:`simplex_judge_model`.
 
-    Sizes are fixed here; the data and the prior are traced, so the sampler can be vmapped over data sets.
+    Sizes (including ``num_chains``, vmapped chains from independent starts) are fixed here; the data and the prior
+    are traced, so the sampler can be re-run on new data sets without compiling again. Draws come back as
+    ``(num_chains, num_samples, ...)``.
     """
     from priorscope.inference import make_nuts
 
     example = (jnp.ones((num_candidates, num_levels)), jnp.ones((num_levels, num_levels)))
-    return make_nuts(simplex_judge_model, example, num_warmup=num_warmup, num_samples=num_samples)
+    return make_nuts(
+        simplex_judge_model, example, num_warmup=num_warmup, num_samples=num_samples, num_chains=num_chains
+    )
 
 
 class CoverageResult(NamedTuple):
@@ -207,6 +213,10 @@ class CoverageResult(NamedTuple):
         bayes_width, plugin_width: mean interval widths.
         bayes_top1, plugin_top1: fraction of data sets whose top candidate (by the point estimate) is right.
         divergences: mean fraction of divergent NUTS transitions.
+        bayes_tau, plugin_tau: mean Kendall τ between the point estimates' ranking and the true ranking.
+        max_rhat: largest split R-hat of any candidate's :math:`\\mathbb E[S_k]` over all data sets (NaN with one
+            chain).
+        min_ess: smallest effective sample size of any :math:`\\mathbb E[S_k]` over all data sets (all chains).
     """
 
     bayes_coverage: float
@@ -216,6 +226,10 @@ class CoverageResult(NamedTuple):
     bayes_top1: float
     plugin_top1: float
     divergences: float
+    bayes_tau: float = float("nan")
+    plugin_tau: float = float("nan")
+    max_rhat: float = float("nan")
+    min_ess: float = float("nan")
 
 
 def coverage_experiment(
@@ -241,16 +255,25 @@ def coverage_experiment(
         num_datasets: simulated data sets (the compiled sampler is re-run on each; no recompilation).
         level: interval level.
     """
+    from numpyro.diagnostics import effective_sample_size, split_gelman_rubin
+
+    from priorscope.metrics import kendall_tau
+
     num_datasets = check_int("num_datasets", num_datasets, min_value=1)
     truth = expected_score(jnp.asarray(pis))
     top = int(np.argmax(np.asarray(truth)))
-    rows = []
+    rows, rhats, esss = [], [], []
     for key_d in jax.random.split(key, num_datasets):  # one compiled sampler, re-run per data set
         k_data, k_mcmc = jax.random.split(key_d)
         counts = simulate_counts(k_data, pis, theta_true, num_items)
         res = sampler(k_mcmc, counts, concentration)
-        b_mean, b_lo, b_hi = posterior_intervals(res.samples["pi"][0], level)
+        draws = res.samples["pi"]  # (chains, samples, K, M)
+        b_mean, b_lo, b_hi = posterior_intervals(draws.reshape((-1,) + draws.shape[2:]), level)
         p_mean, p_lo, p_hi = plugin_intervals(counts, level)
+        es = np.asarray(expected_score(draws), dtype=float)  # (chains, samples, K)
+        if es.shape[0] > 1:
+            rhats.append(np.max(split_gelman_rubin(es)))
+        esss.append(np.min(effective_sample_size(es)))
         rows.append(
             [
                 jnp.mean((b_lo <= truth) & (truth <= b_hi)),
@@ -260,6 +283,10 @@ def coverage_experiment(
                 jnp.argmax(b_mean) == top,
                 jnp.argmax(p_mean) == top,
                 jnp.mean(res.diverging),
+                kendall_tau(b_mean, truth),
+                kendall_tau(p_mean, truth),
             ]
         )
-    return CoverageResult(*(float(x) for x in np.asarray(rows, dtype=float).mean(0)))
+    means = [float(x) for x in np.asarray(rows, dtype=float).mean(0)]
+    max_rhat = float(np.max(rhats)) if rhats else float("nan")
+    return CoverageResult(*means, max_rhat=max_rhat, min_ess=float(np.min(esss)))

@@ -98,16 +98,30 @@ def mc_labels(counts: jax.Array, num_rollouts: int) -> MCLabels:
     return MCLabels(soft, hard, (t <= first[..., None]).astype(float), first)
 
 
-def first_error_labels(first_error: jax.Array, num_steps: int) -> tuple[jax.Array, jax.Array]:
-    """Labels from a first-error location τ (T = none): 1 before τ, 0 at τ, masked after.
+def first_error_labels(
+    first_error: jax.Array, num_steps: int, *, label_after: bool = False
+) -> tuple[jax.Array, jax.Array]:
+    """Labels from a first-error location τ (T = none): 1 before τ, 0 at τ, and after τ masked (default).
+
+    Masking the steps after τ (as in PRM800K) means a PRM never trains on evidence that appears only there. With
+    ``label_after=True`` every step from τ on is labelled 0 and kept ("a prefix that contains an error is wrong"),
+    so evidence that shows up later, e.g. a failed consistency check, is part of training.
+
+    Args:
+        first_error: (...,) first wrong step τ, or T for none.
+        num_steps: T.
+        label_after: keep the steps after τ, labelled 0, instead of masking them (static).
 
     Returns:
         (labels, mask), each (..., T).
     """
     num_steps = check_int("num_steps", num_steps, min_value=1)
+    if not isinstance(label_after, bool):
+        raise TypeError(f"label_after must be a bool, got {label_after!r}")
     t = jnp.arange(num_steps)
     fe = jnp.asarray(first_error)[..., None]
-    return (t < fe).astype(float), (t <= fe).astype(float)
+    mask = jnp.ones(fe.shape[:-1] + (num_steps,)) if label_after else (t <= fe).astype(float)
+    return (t < fe).astype(float), mask
 
 
 def scan_labels(
