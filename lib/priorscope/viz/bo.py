@@ -29,11 +29,12 @@ __all__ = [
     "plot_posterior",
     "surrogate_step_compute",
     "make_surrogate_panel",
+    "surrogate_kernel",
     "fisheries_compute",
     "make_fisheries_panel",
 ]
 
-PANEL_ACQUISITIONS = ("ei", "kg", "mes", "ucb", "noisy_ei")
+PANEL_ACQUISITIONS = ("ei", "kg", "mes", "ucb", "noisy_ei", "thompson")
 _SURROGATES = ("gp", "nngp")
 _BLACK, _GREY = "#000000", "#808080"
 
