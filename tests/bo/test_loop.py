@@ -146,3 +146,40 @@ def test_batch_size_rule():
 def test_loop_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_indexed_acquisition_matches_each_named_one_without_recompiling():
+    """A traced index into ``choices`` (lax.switch) gives exactly the scores and step of the static name."""
+    problem = bo.forrester(40, noise_std=0.1)
+    kernel = gp.Matern52(0.15, 1.0)
+    key = jax.random.key(3)
+    state = bo.init(key, problem, 4)
+    mean, cov = bo.grid_posterior(kernel(problem.X), state.counts, state.sums, 0.01)
+    choices = ("ei", "kg", "mes", "ucb", "noisy_ei", "thompson")
+    traces = []
+
+    @jax.jit
+    def by_index(i):
+        traces.append(1)
+        scores = bo.acquisition_scores(key, i, mean, cov, state.counts, 0.01, 2.0, num_samples=8, choices=choices)
+        new, _ = bo.step(key, state, problem, kernel, 0.01, acquisition=i, num_samples=8, choices=choices)
+        return scores, new.counts
+
+    for i, name in enumerate(choices):
+        want = bo.acquisition_scores(key, name, mean, cov, state.counts, 0.01, 2.0, num_samples=8)
+        want_state, _ = bo.step(key, state, problem, kernel, 0.01, acquisition=name, num_samples=8)
+        got, counts = by_index(jnp.asarray(i, jnp.int32))
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(counts, want_state.counts)
+    assert len(traces) == 1
+
+
+def test_indexed_acquisition_rejects_bad_index_and_choices():
+    mean, cov = jnp.zeros(10), jnp.eye(10)
+    counts = jnp.ones(10)
+    with pytest.raises(ValueError, match=r"acquisition index must lie in \[0, 1\], got 2"):
+        bo.acquisition_scores(jax.random.key(0), 2, mean, cov, counts, 0.1, 2.0, choices=("ei", "ucb"))
+    with pytest.raises(TypeError, match="scalar integer index"):
+        bo.acquisition_scores(jax.random.key(0), "ei", mean, cov, counts, 0.1, 2.0, choices=("ei", "ucb"))
+    with pytest.raises(ValueError, match="choices entry must be one of"):
+        bo.acquisition_scores(jax.random.key(0), 0, mean, cov, counts, 0.1, 2.0, choices=("ei", "random"))

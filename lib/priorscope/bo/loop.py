@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from priorscope._checks import check_choice, check_int, check_positive
+from priorscope._checks import check_choice, check_int, check_positive, is_concrete
 from priorscope.bo import acquisitions as acq
 from priorscope.gp.kernels import Kernel
 
@@ -132,7 +132,18 @@ def grid_posterior(gram, counts, sums, noise_var, *, full_cov: bool = True):
     return mean, jnp.diag(gram) - jnp.sum(V**2, axis=0)
 
 
-def acquisition_scores(key, acquisition: str, mean, cov, counts, noise_var, beta, *, num_samples: int = 32):
+def acquisition_scores(
+    key,
+    acquisition,
+    mean,
+    cov,
+    counts,
+    noise_var,
+    beta,
+    *,
+    num_samples: int = 32,
+    choices: tuple[str, ...] | None = None,
+):
     """Score every grid point with the named acquisition (larger is better).
 
     The incumbent of EI/log-EI/PI is the largest posterior mean among evaluated points (the largest observation
@@ -140,17 +151,28 @@ def acquisition_scores(key, acquisition: str, mean, cov, counts, noise_var, beta
 
     Args:
         key: PRNG key (used by ``"thompson"`` and ``"mes"``).
-        acquisition: one of :data:`ACQUISITIONS` except ``"random"`` (static).
+        acquisition: one of :data:`ACQUISITIONS` except ``"random"`` (static); or, with ``choices``, an integer
+            index into ``choices`` that may be traced (dispatched with ``lax.switch``: changing it never
+            recompiles, and only the chosen acquisition runs).
         mean: posterior mean, shape ``(n,)``.
         cov: posterior covariance, shape ``(n, n)``.
         counts: evaluations per grid point, shape ``(n,)`` (at least one > 0 for the EI family).
         noise_var: observation noise variance λ.
         beta: UCB exploration weight.
         num_samples: max-value samples for ``"mes"`` (static).
+        choices: names (from :data:`ACQUISITIONS`, without ``"random"``) that an index ``acquisition`` selects.
 
     Returns:
         Scores, shape ``(n,)``.
     """
+    if choices is not None:
+        choices = _check_choices(choices, ACQUISITIONS[:-1])
+
+        def branch(name):
+            return lambda k, m, c, n, nv, b: acquisition_scores(k, name, m, c, n, nv, b, num_samples=num_samples)
+
+        index = _check_index(acquisition, len(choices))
+        return jax.lax.switch(index, [branch(name) for name in choices], key, mean, cov, counts, noise_var, beta)
     check_choice("acquisition", acquisition, ACQUISITIONS[:-1])
     std = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0))
     observed = counts > 0
@@ -170,6 +192,25 @@ def acquisition_scores(key, acquisition: str, mean, cov, counts, noise_var, beta
     if acquisition == "thompson":
         return acq.thompson_sample(key, mean, cov)
     return acq.max_value_entropy_search(key, mean, cov, std, num_samples)
+
+
+def _check_choices(choices, allowed) -> tuple[str, ...]:
+    choices = tuple(choices)
+    if not choices:
+        raise ValueError("choices must name at least one acquisition")
+    for name in choices:
+        check_choice("choices entry", name, allowed)
+    return choices
+
+
+def _check_index(index, num: int) -> jax.Array:
+    """An int index into ``num`` choices; a concrete one is range-checked, a traced one is clipped by lax.switch."""
+    if isinstance(index, str) or not jnp.issubdtype(jnp.asarray(index).dtype, jnp.integer) or jnp.ndim(index) != 0:
+        raise TypeError(f"with choices, acquisition must be a scalar integer index, got {index!r}")
+    index = jnp.asarray(index)
+    if is_concrete(index) and not 0 <= int(index) < num:
+        raise ValueError(f"acquisition index must lie in [0, {num - 1}], got {int(index)}")
+    return index
 
 
 def _observe(key, state: BOState, problem: GridProblem, idx) -> tuple[BOState, BOInfo]:
@@ -230,9 +271,10 @@ def step(
     kernel: Kernel,
     noise_var,
     *,
-    acquisition: str = "ei",
+    acquisition: str | jax.Array = "ei",
     beta=2.0,
     num_samples: int = 32,
+    choices: tuple[str, ...] | None = None,
 ) -> tuple[BOState, BOInfo]:
     """One BO step: posterior on the grid → acquisition → evaluate its argmax → update counts.
 
@@ -242,21 +284,26 @@ def step(
         problem: the :class:`GridProblem`.
         kernel: GP prior covariance (a ``priorscope.gp`` kernel; its hyperparameters may be traced).
         noise_var: the model's noise variance λ > 0 (may differ from ``problem.noise_std**2``).
-        acquisition: one of :data:`ACQUISITIONS` (static); ``"random"`` is the random-search baseline.
+        acquisition: one of :data:`ACQUISITIONS` (static); ``"random"`` is the random-search baseline. With
+            ``choices``: a (possibly traced) integer index into ``choices`` (see :func:`acquisition_scores`).
         beta: UCB exploration weight (traced).
         num_samples: max-value samples for ``"mes"`` (static).
+        choices: acquisition names an index ``acquisition`` selects from (``"random"`` not allowed).
 
     Returns:
         ``(new_state, info)``.
     """
-    check_choice("acquisition", acquisition, ACQUISITIONS)
+    if choices is None:
+        check_choice("acquisition", acquisition, ACQUISITIONS)
     k_acq, k_obs = jax.random.split(key)
-    if acquisition == "random":
+    if choices is None and acquisition == "random":
         idx = jax.random.randint(k_acq, (), 0, problem.f.shape[0])
         return _observe(k_obs, state, problem, idx)
     gram = kernel(problem.X)
     mean, cov = grid_posterior(gram, state.counts, state.sums, noise_var)
-    scores = acquisition_scores(k_acq, acquisition, mean, cov, state.counts, noise_var, beta, num_samples=num_samples)
+    scores = acquisition_scores(
+        k_acq, acquisition, mean, cov, state.counts, noise_var, beta, num_samples=num_samples, choices=choices
+    )
     idx = jnp.argmax(scores).astype(jnp.int32)
     return _observe(k_obs, state, problem, idx)
 

@@ -31,6 +31,7 @@ from priorscope.gp.posterior import log_marginal_likelihood as log_marginal_like
 from priorscope.gp.posterior import posterior as posterior
 from priorscope.gp.posterior import sample_posterior as sample_posterior
 from priorscope.gp.posterior import sample_prior as sample_prior
+from priorscope.gp.switch import Switch as Switch
 from priorscope.gp.unique import log_marginal_likelihood_unique as log_marginal_likelihood_unique
 from priorscope.gp.unique import posterior_unique as posterior_unique
 from priorscope.gp.unique import summarize_repeats as summarize_repeats
@@ -47,6 +48,7 @@ __all__ = [
     "ErfNNGP",
     "Sum",
     "Product",
+    "Switch",
     "posterior",
     "log_marginal_likelihood",
     "sample_prior",

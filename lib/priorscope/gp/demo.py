@@ -13,6 +13,7 @@ import jax.numpy as jnp
 
 from priorscope.gp.kernels import RBF, Kernel, Matern12, Matern32, Matern52, Periodic
 from priorscope.gp.posterior import _mvn_samples, log_marginal_likelihood, posterior
+from priorscope.gp.switch import Switch
 
 __all__ = [
     "KERNEL_FAMILIES",
@@ -29,7 +30,14 @@ KERNEL_FAMILIES = ("RBF", "Matérn-1/2", "Matérn-3/2", "Matérn-5/2", "periodic
 
 
 def make_kernel(name: str, lengthscale, variance=1.0, period=2.0 * math.pi / 3.0) -> Kernel:
-    """A kernel of family ``name`` (one of :data:`KERNEL_FAMILIES`); the periodic one has period 2π/3 (as sin 3x)."""
+    """A kernel of family ``name`` (one of :data:`KERNEL_FAMILIES`); the periodic one has period 2π/3 (as sin 3x).
+
+    ``name`` may also be an integer index into :data:`KERNEL_FAMILIES`, possibly traced: the result is then a
+    :class:`~priorscope.gp.Switch` over all families, so changing the family never recompiles.
+    """
+    if not isinstance(name, str):
+        families = tuple(make_kernel(n, lengthscale, variance, period) for n in KERNEL_FAMILIES)
+        return Switch(name, families)
     if name == "RBF":
         return RBF(lengthscale, variance)
     if name == "Matérn-1/2":
@@ -88,7 +96,8 @@ def regression_demo(
 
     Args:
         key: PRNG key (inputs, observation noise and posterior draws).
-        kernel_name: one of :data:`KERNEL_FAMILIES` (static).
+        kernel_name: one of :data:`KERNEL_FAMILIES` (static), or an integer index into it (may be traced; see
+            :func:`make_kernel`).
         lengthscale: ℓ of the model kernel (traced).
         noise: the model's noise variance σ² (traced; the data have noise sd ``data_noise_sd``).
         num_points: number n ≤ ``max_points`` of observations used (traced int).

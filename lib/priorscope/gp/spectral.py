@@ -274,7 +274,7 @@ class FrequencyScan(NamedTuple):
 
 
 def frequency_scan(
-    true_frequency, mu, lengthscale, num_col: int, kind: str, *, num_grid: int = 40, max_frequency=32.0
+    true_frequency, mu, lengthscale, num_col: int, kind: str | jax.Array, *, num_grid: int = 40, max_frequency=32.0
 ) -> FrequencyScan:
     """Two-component solver at kernel frequency ``mu``, plus its evidence and error over a grid of μ.
 
@@ -287,9 +287,12 @@ def frequency_scan(
         mu: the kernel's frequency (traced; ignored for ``kind="rbf"``).
         lengthscale: the kernel's envelope lengthscale ℓ (traced).
         num_col: collocation points (static).
-        kind: ``"spectral_mixture"`` or ``"rbf"`` (static).
+        kind: ``"spectral_mixture"`` or ``"rbf"`` (static), or an integer index into :data:`KERNEL_KINDS` (may
+            be traced: the solver is then a ``lax.switch`` over both kinds, so changing it never recompiles).
         num_grid: number of scanned frequencies on [0, ``max_frequency``] (static).
     """
+    if isinstance(kind, str) and kind not in KERNEL_KINDS:
+        raise ValueError(f"kind must be one of {KERNEL_KINDS}, got {kind!r}")
     problem = poisson_problem(num_col, true_frequency)
 
     def params_at(m):
@@ -297,7 +300,11 @@ def frequency_scan(
         ell = jnp.stack([jnp.asarray(lengthscale, float), jnp.asarray(0.3)])
         return SpectralParams(jnp.zeros(2), jnp.log(ell), jnp.stack([jnp.asarray(m, float), jnp.asarray(0.0)]))
 
-    u_hat = solve_poisson(params_at(mu), problem, kind)
+    if isinstance(kind, str):
+        u_hat = solve_poisson(params_at(mu), problem, kind)
+    else:
+        solvers = [functools.partial(solve_poisson, problem=problem, kind=k) for k in KERNEL_KINDS]
+        u_hat = jax.lax.switch(jnp.asarray(kind, jnp.int32), solvers, params_at(mu))
     mu_grid = jnp.linspace(0.0, max_frequency, num_grid)
 
     def at(m):
