@@ -235,6 +235,7 @@ class FigureView {
     };
     cell.u = new uPlot(opts, [[0, 1], [null, null]], cell.plot);
     cell.labels = plotKey(p);
+    cell.laidOut = false;
   }
 
   paintArtists(i, u) {
@@ -264,13 +265,18 @@ class FigureView {
       cell.title.textContent = p.title || "";
       cell.title.title = p.title || "";
       const u = cell.u;
-      let xlim = [Math.min(...p.xlim), Math.max(...p.xlim)], ylim = [Math.min(...p.ylim), Math.max(...p.ylim)];
-      if (p.aspect === "equal") [xlim, ylim] = equalAspect(xlim, ylim, u.bbox.width, u.bbox.height);
-      u.batch(() => {
-        u.setScale("x", { min: xlim[0], max: xlim[1] });
-        u.setScale("y", { min: ylim[0], max: ylim[1] });
+      const xlim = [Math.min(...p.xlim), Math.max(...p.xlim)], ylim = [Math.min(...p.ylim), Math.max(...p.ylim)];
+      const apply = ([xl, yl]) => u.batch(() => {
+        u.setScale("x", { min: xl[0], max: xl[1] });
+        u.setScale("y", { min: yl[0], max: yl[1] });
         u.redraw(false, true); // setScale alone skips the redraw when the limits did not change
       });
+      if (p.aspect !== "equal") apply([xlim, ylim]);
+      else {
+        // the plot box is known only once uPlot has laid out its axes (after its first commit)
+        if (!cell.laidOut) { apply([xlim, ylim]); cell.laidOut = true; }
+        apply(equalAspect(xlim, ylim, u.bbox.width, u.bbox.height));
+      }
     });
   }
 
