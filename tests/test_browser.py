@@ -276,6 +276,13 @@ def test_figure_options_draw_the_same_in_the_browser(browser, tmp_path: Path) ->
         rows = np.nonzero(redness.sum(axis=1))[0]
         centre = rows.mean() / rgb.shape[0]
         assert centre < 0.35, f"with ylim=(1, -0.1) y=0 must lie near the top, found at {centre:.2f} of the height"
+        # aspect="equal": the middle lower bar (0.8 wide, 2 high in data units) is 2.5 times as tall as wide
+        rgb = imread(io.BytesIO(canvases.nth(1).screenshot()), format="png")[..., :3]
+        blue = 0.8 * np.array([0x1F, 0x77, 0xB4]) / 255 + 0.2  # #1f77b4 at alpha 0.8 on white
+        cols = (np.abs(rgb - blue).max(axis=-1) < 0.08).sum(axis=0)
+        tall = cols >= 0.75 * cols.max()
+        ratio = cols.max() / tall.sum()
+        assert abs(ratio - 2.5) < 0.25, f"with aspect='equal' a 0.8 x 2 bar is drawn {tall.sum()} x {cols.max()} px"
     except Exception:
         print(f"screenshot of the failing page: {labdriver.failure_shot(page, 'browser-failure-options', ROOT)}")
         raise
