@@ -7,6 +7,7 @@ JupyterLab runs on 127.0.0.1 with temporary config/settings/runtime dirs; Playwr
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -60,8 +61,19 @@ def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 120.0) -
 
 
 @contextlib.contextmanager
-def lab(root: Path, tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """A JupyterLab server serving ``root``; yields its base URL and stops it (by process group) afterwards."""
+def lab(
+    root: Path, tmp: Path, extra_env: dict[str, str] | None = None, settings: dict[str, dict[str, Any]] | None = None
+) -> Iterator[str]:
+    """A JupyterLab server serving ``root``; yields its base URL and stops it (by process group) afterwards.
+
+    ``settings`` maps a plugin id to user settings written into the server's temporary settings dir, e.g.
+    ``{"@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": 2}}``; they apply on top of the shipped
+    overrides (``overrides.json`` in the environment), whose other keys stay in force."""
+    for plugin, values in (settings or {}).items():
+        package, _, name = plugin.partition(":")
+        path = tmp / "settings" / package / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     port = _free_port()
     env = {
         **os.environ,

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from priorscope.viz.figure import _PT_PER_PX
+
 if TYPE_CHECKING:
     from priorscope.viz.figure import Figure
 
@@ -40,15 +42,22 @@ def render(spec: Figure, dpi: float = 100.0) -> Any:
                 getattr(ax, f"set_{dim}scale")("log")
                 # labelled decades only: minor labels overlap on short log ranges
                 getattr(ax, f"{dim}axis").set_minor_formatter(NullFormatter())
-        ax.set_xlim(*ax_spec.limits("x"))
+        ax.set_xlim(*ax_spec.limits("x"))  # a decreasing pair inverts the axis, as in the browser
         ax.set_ylim(*ax_spec.limits("y"))
         ax.set_title(p["title"], fontsize=10)
         ax.set_xlabel(p["xlabel"])
         ax.set_ylabel(p["ylabel"])
-        if p["xticks"] is not None:
-            ax.set_xticks(p["xticks"], p["xticklabels"] if p["xticklabels"] is not None else None)
+        for dim in ("x", "y"):
+            if p[f"{dim}ticks"] is not None:
+                labels = p[f"{dim}ticklabels"]
+                getattr(ax, f"set_{dim}ticks")(p[f"{dim}ticks"], labels)
+            if not p[f"{dim}axis"]:
+                getattr(ax, f"{dim}axis").set_visible(False)
+        if p["aspect"] == "equal":
+            # widen the shorter range about its centre (matplotlib's adjustable="datalim"), as the browser does
+            ax.set_aspect("equal", adjustable="datalim", anchor="C")
         if p["legend"] is not None and any(a.style.get("label") for a in ax_spec.artists):
-            ax.legend(loc=p["legend"], fontsize=8)
+            ax.legend(loc=p["legend"], fontsize=8, ncols=p["legend_ncol"])
     return fig
 
 
@@ -58,13 +67,23 @@ def _draw(ax: Any, art: Any) -> None:
     if k == "line":
         ax.plot(
             d["x"], d["y"], ls=_ls(s), color=s["color"], lw=s["width"], alpha=s["alpha"], label=label,
-            marker="o" if s["marker"] else None, ms=3,
+            marker="o" if s["marker"] else None, ms=s.get("marker_size", 6.0) * _PT_PER_PX, mew=0,
         )  # fmt: skip
     elif k == "band":
         if d["x"].size:
             ax.fill_between(d["x"], d["lo"], d["hi"], color=s["color"], alpha=s["alpha"], lw=0, label=label)
     elif k == "scatter":
-        ax.scatter(d["x"], d["y"], s=s["size"] ** 2, color=s["color"], alpha=s["alpha"], lw=0, label=label)
+        # `size` is a diameter in CSS px; matplotlib's s is an area in points² (1 px = 0.72 pt at 100 dpi)
+        diam = d["sizes"] if d["sizes"].size else s["size"]
+        area = (np.asarray(diam, np.float64) * _PT_PER_PX) ** 2
+        if d["values"].size:
+            from priorscope.viz.figure import _clim
+
+            lo, hi = _clim(art, "values")
+            colors = {"c": d["values"], "cmap": s["cmap"], "vmin": lo, "vmax": hi}
+        else:
+            colors = {"color": s["color"]}
+        ax.scatter(d["x"], d["y"], s=area, alpha=s["alpha"], lw=0, label=label, **colors)
     elif k == "stairs":
         if d["edges"].size:
             if s["fill"]:
@@ -72,7 +91,8 @@ def _draw(ax: Any, art: Any) -> None:
             else:
                 ax.stairs(d["values"], d["edges"], color=s["color"], lw=s["width"], label=label)
     elif k == "bars":
-        ax.bar(d["x"], d["heights"], width=s["width"], color=s["color"], alpha=s["alpha"], label=label)
+        bottom = d["bottom"] if d["bottom"].size else None
+        ax.bar(d["x"], d["heights"], width=s["width"], bottom=bottom, color=s["color"], alpha=s["alpha"], label=label)
     elif k == "image":
         v = d["values"]
         if v.size:

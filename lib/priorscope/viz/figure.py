@@ -40,7 +40,19 @@ __all__ = ["Figure", "Axes", "Artist", "WIDTH", "density_image"]
 #: Default figure width in CSS pixels: fits JupyterLab's ~900-px output area with room for the scrollbar.
 WIDTH = 860
 _DASHES = {"-": None, "--": (6.0, 4.0), ":": (1.5, 3.0), "-.": (6.0, 3.0, 1.5, 3.0)}
-_LOCS = ("upper left", "upper right", "lower left", "lower right")
+_LOCS = (
+    "upper left",
+    "upper center",
+    "upper right",
+    "center left",
+    "center",
+    "center right",
+    "lower left",
+    "lower center",
+    "lower right",
+)
+#: pixels per point at the figure's 100 dpi: ``size`` arguments are CSS pixels in both renderers
+_PT_PER_PX = 72.0 / 100.0
 
 
 def _colors() -> tuple[str, ...]:
@@ -72,9 +84,9 @@ class Artist:
     _FIELDS = {
         "line": ("x", "y"),
         "band": ("x", "lo", "hi"),
-        "scatter": ("x", "y"),
+        "scatter": ("x", "y", "sizes", "values"),
         "stairs": ("values", "edges"),
-        "bars": ("x", "heights"),
+        "bars": ("x", "heights", "bottom"),
         "image": ("values",),
         "vline": ("x",),
         "hline": ("y",),
@@ -91,7 +103,10 @@ class Artist:
     def set_data(self, *arrays: Any, **kwargs: Any) -> Artist:
         """Replace the data, positionally in the order of :attr:`fields` (``line.set_data(x, y)``,
         ``band.set_data(x, lo, hi)``, ``stairs.set_data(values, edges)``, ``bars.set_data(x, heights)``,
-        ``image.set_data(values, extent=...)``, ``vline.set_data(xs)``, ``text.set_data(x, y)``)."""
+        ``image.set_data(values, extent=...)``, ``vline.set_data(xs)``, ``text.set_data(x, y)``).
+
+        Optional per-point fields (empty = not used): ``scatter.set_data(x, y, sizes=, values=)`` (diameters in px;
+        numbers coloured through the scatter's ``cmap``), ``bars.set_data(x, heights, bottom=)`` (stacking)."""
         fields = self._FIELDS[self.kind]
         if len(arrays) > len(fields):
             raise TypeError(f"{self.kind} {self.name!r}.set_data takes {fields}, got {len(arrays)} arrays")
@@ -113,6 +128,12 @@ class Artist:
         if self.kind == "stairs":
             if lengths["edges"] and lengths["edges"] != lengths["values"] + 1:
                 raise ValueError(f"stairs {self.name!r}: edges must have len(values) + 1 entries, got {lengths}")
+        elif self.kind in ("scatter", "bars"):
+            # the optional fields (sizes, values, bottom) may stay empty; any that are set match x
+            if len({n for f, n in lengths.items() if n or f in ("x", "y", "heights")}) > 1:
+                raise ValueError(f"{self.kind} {self.name!r}: arrays must have equal lengths, got {lengths}")
+            if self.kind == "scatter" and lengths["values"] and self.style.get("cmap") is None:
+                raise ValueError(f"scatter {self.name!r}: per-point values need a cmap= at declaration")
         elif self.kind != "text" and len(set(lengths.values())) > 1 and all(lengths.values()):
             raise ValueError(f"{self.kind} {self.name!r}: arrays must have equal lengths, got {lengths}")
         return self
@@ -151,7 +172,11 @@ class Artist:
             return [d["edges"]] if dim == "x" else [d["values"], *base]
         if k == "bars":
             w = float(self.style["width"]) / 2
-            return [d["x"] - w, d["x"] + w] if dim == "x" else [d["heights"], np.zeros(1, np.float32)]
+            if dim == "x":
+                return [d["x"] - w, d["x"] + w]
+            if d["bottom"].size:
+                return [d["bottom"], d["bottom"] + d["heights"]]
+            return [d["heights"], np.zeros(1, np.float32)]
         return [d["x"]] if dim == "x" else [d["y"]]
 
     def __repr__(self) -> str:
@@ -176,6 +201,12 @@ class Axes:
             "legend": None,
             "xticks": None,
             "xticklabels": None,
+            "yticks": None,
+            "yticklabels": None,
+            "xaxis": True,
+            "yaxis": True,
+            "aspect": "auto",
+            "legend_ncol": 1,
         }
 
     # ------------------------------------------------------------------ properties
@@ -185,10 +216,17 @@ class Axes:
         Args (all optional):
             title, xlabel, ylabel: strings.
             xlim, ylim: ``None`` (follow the data), ``(lo, hi)`` fixed, or ``(lo, None)`` / ``(None, hi)``.
+                A fixed ``(hi, lo)`` with ``hi > lo`` inverts the axis (e.g. ``ylim=(6.5, -0.5)`` puts row 0 on
+                top); equal ends raise ``ValueError``.
             xscale, yscale: ``"linear"`` or ``"log"``.
-            legend: ``None`` (no legend) or a corner: ``"upper left"``, ``"upper right"``, ``"lower left"``,
+            legend: ``None`` (no legend) or a position: ``"upper left"``, ``"upper center"``, ``"upper right"``,
+                ``"center left"``, ``"center"``, ``"center right"``, ``"lower left"``, ``"lower center"``,
                 ``"lower right"``; lists every artist with a label.
-            xticks, xticklabels: explicit tick positions and their labels (e.g. categories of bars).
+            legend_ncol: number of legend columns (filled top to bottom, then left to right; default 1).
+            xticks, xticklabels, yticks, yticklabels: explicit tick positions and their labels (e.g. categories).
+            xaxis, yaxis: ``False`` hides that axis (ticks, tick labels and its label).
+            aspect: ``"auto"`` (fill the cell) or ``"equal"`` (one data unit is as long along x as along y: the
+                renderer widens the shorter range about its centre to fit the plot area).
         """
         unknown = set(props) - set(self.props)
         if unknown:
@@ -198,22 +236,38 @@ class Axes:
                 if len(value) != 2:
                     raise ValueError(f"{key} must be None or a pair (lo, hi), got {value!r}")
                 value = tuple(None if v is None else float(v) for v in value)
+                if None not in value and value[0] == value[1]:
+                    raise ValueError(f"{key} must have two different ends, got {value!r}")
             elif key in ("xscale", "yscale") and value not in ("linear", "log"):
                 raise ValueError(f"{key} must be 'linear' or 'log', got {value!r}")
             elif key == "legend" and value is not None and value not in _LOCS:
                 raise ValueError(f"legend must be None or one of {_LOCS}, got {value!r}")
-            elif key == "xticks" and value is not None:
+            elif key in ("xticks", "yticks") and value is not None:
                 value = [float(v) for v in value]
-            elif key == "xticklabels" and value is not None:
+            elif key in ("xticklabels", "yticklabels") and value is not None:
                 value = [str(v) for v in value]
+            elif key in ("xaxis", "yaxis"):
+                if not isinstance(value, bool | np.bool_):
+                    raise TypeError(f"{key} must be True or False, got {value!r}")
+                value = bool(value)
+            elif key == "aspect" and value not in ("auto", "equal"):
+                raise ValueError(f"aspect must be 'auto' or 'equal', got {value!r}")
+            elif key == "legend_ncol":
+                if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= 6:
+                    raise ValueError(f"legend_ncol must be an int in [1, 6], got {value!r}")
+                value = int(value)
             elif key in ("title", "xlabel", "ylabel"):
                 value = str(value)
             self.props[key] = value
         return self
 
     def limits(self, dim: str) -> tuple[float, float]:
-        """The resolved limits along ``dim`` ('x' or 'y'): fixed ends as set, free ends from the data (y padded 5 %)."""
+        """The resolved limits along ``dim`` ('x' or 'y'): fixed ends as set, free ends from the data (y padded 5 %).
+
+        Two fixed ends in decreasing order are kept as they are (an inverted axis)."""
         fixed = self.props[f"{dim}lim"] or (None, None)
+        if None not in fixed and fixed[0] > fixed[1]:
+            return float(fixed[0]), float(fixed[1])
         log = self.props[f"{dim}scale"] == "log"
         lo, hi = fixed
         if lo is None or hi is None:
@@ -268,9 +322,12 @@ class Axes:
         alpha: float = 1.0,
         marker: bool = False,
         label: str | None = None,
+        marker_size: float = 6.0,
     ) -> Artist:
-        """A polyline (``marker=True`` also draws a dot at each point). Data: ``set_data(x, y)``."""
+        """A polyline (``marker=True`` also draws a dot of diameter ``marker_size`` px at each point).
+        Data: ``set_data(x, y)``."""
         style = dict(color=color, width=width, dash=dash, alpha=alpha, marker=marker, label=label)
+        style["marker_size"] = float(marker_size)
         return self._add(name, "line", style).set_data(x, y)
 
     def band(
@@ -297,9 +354,23 @@ class Axes:
         size: float = 4.0,
         alpha: float = 0.7,
         label: str | None = None,
+        sizes: Any = (),
+        values: Any = (),
+        cmap: str | None = None,
+        vmin: float | None = None,
+        vmax: float | None = None,
     ) -> Artist:
-        """Points of diameter ``size`` px. For more than a few thousand points use :func:`density_image`."""
-        return self._add(name, "scatter", dict(color=color, size=size, alpha=alpha, label=label)).set_data(x, y)
+        """Points of diameter ``size`` CSS px (the same in the browser and in the PNG at 100 dpi).
+
+        Optional per-point arrays: ``sizes`` (diameters in px) and ``values`` (numbers coloured through ``cmap``,
+        a matplotlib colormap name, between ``vmin`` and ``vmax``, fixed or from the data); update them with
+        ``set_data(x, y, sizes=, values=)``. For more than a few thousand points use :func:`density_image`."""
+        if cmap is not None:
+            import matplotlib
+
+            matplotlib.colormaps[cmap]  # raises a clear error for an unknown name
+        style = dict(color=color, size=size, alpha=alpha, label=label, cmap=cmap, vmin=vmin, vmax=vmax)
+        return self._add(name, "scatter", style).set_data(x, y, sizes=sizes, values=values)
 
     def stairs(
         self,
@@ -327,9 +398,13 @@ class Axes:
         color: str | None = None,
         alpha: float = 0.8,
         label: str | None = None,
+        bottom: Any = (),
     ) -> Artist:
-        """Bars of data-unit ``width`` centred at ``x`` (name categories with ``Axes.set(xticks=, xticklabels=)``)."""
-        return self._add(name, "bars", dict(color=color, width=width, alpha=alpha, label=label)).set_data(x, heights)
+        """Bars of data-unit ``width`` centred at ``x``, from ``bottom`` (default 0; an array stacks bars on
+        others) to ``bottom + heights``. Name categories with ``Axes.set(xticks=, xticklabels=)``.
+        Data: ``set_data(x, heights, bottom=)``."""
+        style = dict(color=color, width=width, alpha=alpha, label=label)
+        return self._add(name, "bars", style).set_data(x, heights, bottom=bottom)
 
     def image(
         self,
@@ -473,7 +548,7 @@ class Figure:
 
         cmaps = {}
         for art in self.artists.values():
-            if art.kind == "image":
+            if art.kind in ("image", "scatter") and art.style.get("cmap"):
                 lut = matplotlib.colormaps[art.style["cmap"]](np.linspace(0, 1, 256))[:, :3]
                 cmaps[art.style["cmap"]] = [int(v) for v in (255 * lut).round().astype(np.uint8).ravel()]
         return {
@@ -510,6 +585,8 @@ class Figure:
             else:
                 for f, arr in a.data.items():
                     entry[f] = memoryview(arr)
+                if a.kind == "scatter" and a.data["values"].size:
+                    entry["clim"] = list(_clim(a, "values"))
             if a.kind == "text":
                 entry["text"] = a.text
             artists[a.name] = entry
@@ -547,8 +624,8 @@ class LegacySetup(Exception):
     panel is then drawn the old way (matplotlib) until it is ported."""
 
 
-def _clim(a: Artist) -> tuple[float, float]:
-    v = a.data["values"]
+def _clim(a: Artist, field: str = "values") -> tuple[float, float]:
+    v = a.data[field]
     finite = v[np.isfinite(v)] if v.size else v
     lo = a.style["vmin"] if a.style["vmin"] is not None else (float(finite.min()) if finite.size else 0.0)
     hi = a.style["vmax"] if a.style["vmax"] is not None else (float(finite.max()) if finite.size else 1.0)

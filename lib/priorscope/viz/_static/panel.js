@@ -41,10 +41,16 @@ function drawArtist(u, ctx, a, d, cmaps, px) {
       pen = true;
     }
     ctx.stroke();
-    if (a.marker) for (let i = 0; i < x.length; i++) dot(ctx, X(x[i]), Y(y[i]), 3 * px);
+    const r = ((a.marker_size ?? 6) * px) / 2; // marker_size is a diameter in CSS px, as in the PNG
+    if (a.marker) for (let i = 0; i < x.length; i++) dot(ctx, X(x[i]), Y(y[i]), r);
   } else if (a.kind === "scatter") {
-    const x = f32(d.x), y = f32(d.y), r = (a.size * px) / 2;
-    for (let i = 0; i < x.length; i++) dot(ctx, X(x[i]), Y(y[i]), r);
+    // size / sizes are diameters in CSS px (the PNG draws the same at 100 dpi); values go through the cmap
+    const x = f32(d.x), y = f32(d.y), s = f32(d.sizes), c = f32(d.values), r = (a.size * px) / 2;
+    const lut = c.length && a.cmap ? cmaps[a.cmap] : null;
+    for (let i = 0; i < x.length; i++) {
+      if (lut) ctx.fillStyle = lutColor(lut, c[i], d.clim, a.alpha);
+      dot(ctx, X(x[i]), Y(y[i]), s.length ? (s[i] * px) / 2 : r);
+    }
   } else if (a.kind === "band") {
     const x = f32(d.x), lo = f32(d.lo), hi = f32(d.hi);
     if (x.length) {
@@ -64,9 +70,10 @@ function drawArtist(u, ctx, a, d, cmaps, px) {
       if (a.fill) { ctx.lineTo(X(e[e.length - 1]), Y(0)); ctx.closePath(); ctx.fill(); } else ctx.stroke();
     }
   } else if (a.kind === "bars") {
-    const x = f32(d.x), h = f32(d.heights), w = a.width / 2;
+    const x = f32(d.x), h = f32(d.heights), b = f32(d.bottom), w = a.width / 2;
     for (let i = 0; i < x.length; i++) {
-      const x0 = X(x[i] - w), x1 = X(x[i] + w), y0 = Y(0), y1 = Y(h[i]);
+      const base = b.length ? b[i] : 0;
+      const x0 = X(x[i] - w), x1 = X(x[i] + w), y0 = Y(base), y1 = Y(base + h[i]);
       ctx.fillRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
     }
   } else if (a.kind === "vline" || a.kind === "hline") {
@@ -90,6 +97,13 @@ function drawArtist(u, ctx, a, d, cmaps, px) {
     ctx.fillText(d.text, cx, cy);
   }
   ctx.restore();
+}
+
+function lutColor(lut, v, clim, alpha) {
+  const [lo, hi] = clim || [0, 1];
+  const t = (v - lo) / (hi - lo);
+  const k = Math.max(0, Math.min(255, Math.round((Number.isFinite(t) ? t : 0) * 255))) * 3;
+  return `rgba(${lut[k]},${lut[k + 1]},${lut[k + 2]},${alpha ?? 1})`;
 }
 
 function dot(ctx, x, y, r) {
@@ -120,20 +134,25 @@ function drawImage(ctx, d, lut, X, Y) {
   ctx.drawImage(off, Math.min(px0, px1), Math.min(py0, py1), Math.abs(px1 - px0), Math.abs(py1 - py0));
 }
 
-function drawLegend(u, ctx, artists, loc, px) {
+function drawLegend(u, ctx, artists, loc, ncol, px) {
   const items = artists.filter((a) => a.label);
   if (!loc || !items.length) return;
-  const fs = 11 * px, row = 15 * px, glyph = 22 * px, pad = 6 * px;
+  const fs = 11 * px, row = 15 * px, glyph = 22 * px, pad = 6 * px, gap = 10 * px;
   ctx.save();
   ctx.font = `${fs}px sans-serif`;
   ctx.textAlign = "left";
-  const w = glyph + 6 * px + Math.max(...items.map((a) => ctx.measureText(a.label).width));
+  // columns filled top to bottom, then left to right (as matplotlib's ncols)
+  const cols = Math.max(1, Math.min(ncol || 1, items.length)), rows = Math.ceil(items.length / cols);
+  const colW = glyph + 6 * px + Math.max(...items.map((a) => ctx.measureText(a.label).width));
+  const w = cols * colW + (cols - 1) * gap, h = rows * row;
   const { left, top, width, height } = u.bbox;
-  const x = loc.endsWith("left") ? left + pad : left + width - pad - w;
-  let y = loc.startsWith("upper") ? top + pad : top + height - pad - row * items.length;
+  const [vert, horiz] = loc === "center" ? ["center", "center"] : loc.split(" ");
+  const x0 = horiz === "left" ? left + pad : horiz === "right" ? left + width - pad - w : left + (width - w) / 2;
+  const y0 = vert === "upper" ? top + pad : vert === "lower" ? top + height - pad - h : top + (height - h) / 2;
   ctx.fillStyle = "rgba(255,255,255,0.75)";
-  ctx.fillRect(x - 3 * px, y - 2 * px, w + 6 * px, row * items.length + 4 * px);
-  for (const a of items) {
+  ctx.fillRect(x0 - 3 * px, y0 - 2 * px, w + 6 * px, h + 4 * px);
+  items.forEach((a, i) => {
+    const x = x0 + Math.floor(i / rows) * (colW + gap), y = y0 + (i % rows) * row;
     const mid = y + row / 2;
     ctx.strokeStyle = ctx.fillStyle = rgba(a.color, a.kind === "line" ? a.alpha : Math.max(a.alpha ?? 1, 0.35));
     ctx.lineWidth = Math.min(a.width ?? 1.5, 3) * px;
@@ -145,12 +164,24 @@ function drawLegend(u, ctx, artists, loc, px) {
     ctx.fillStyle = "#222";
     ctx.textBaseline = "middle";
     ctx.fillText(a.label, x + glyph + 6 * px, mid);
-    y += row;
-  }
+  });
   ctx.restore();
 }
 
 // ----------------------------------------------------------------------------------------- the figure
+const inverted = (lim) => lim && lim[0] > lim[1];
+// what needs a new uPlot (axes, ticks, scale kind or direction) rather than new limits
+const plotKey = (p) => [p.xlabel, p.ylabel, p.xscale, p.yscale, inverted(p.xlim), inverted(p.ylim), p.xaxis, p.yaxis,
+  JSON.stringify([p.xticks, p.xticklabels, p.yticks, p.yticklabels])];
+
+// aspect "equal": widen the range with fewer data units per pixel about its centre (matplotlib's "datalim")
+function equalAspect(xlim, ylim, w, h) {
+  const ux = (xlim[1] - xlim[0]) / w, uy = (ylim[1] - ylim[0]) / h;
+  if (!(w > 0 && h > 0) || !(ux > 0 && uy > 0)) return [xlim, ylim];
+  const widen = (lim, half) => [(lim[0] + lim[1]) / 2 - half, (lim[0] + lim[1]) / 2 + half];
+  return ux < uy ? [widen(xlim, (uy * w) / 2), ylim] : [xlim, widen(ylim, (ux * h) / 2)];
+}
+
 class FigureView {
   constructor(root, spec) {
     this.root = root;
@@ -184,25 +215,27 @@ class FigureView {
   makePlot(i, p) {
     const cell = this.cells[i];
     if (cell.u) cell.u.destroy();
-    const ticks = p.xticks;
     const self = this;
+    const tickOpts = (t, labels) => (t ? { splits: () => t, values: () => labels || t.map(String) } : {});
     const opts = {
       width: cell.width, height: this.spec.row_height - TITLE_PX,
       legend: { show: false }, cursor: { show: false }, select: { show: false },
-      scales: {
-        x: { time: false, auto: false, distr: p.xscale === "log" ? 3 : 1, log: 10 },
-        y: { auto: false, distr: p.yscale === "log" ? 3 : 1, log: 10 },
+      scales: { // an inverted limit pair (hi first) runs the scale backwards
+        x: { time: false, auto: false, distr: p.xscale === "log" ? 3 : 1, log: 10, dir: inverted(p.xlim) ? -1 : 1 },
+        y: { auto: false, distr: p.yscale === "log" ? 3 : 1, log: 10, dir: inverted(p.ylim) ? -1 : 1 },
       },
       axes: [
-        { label: p.xlabel || null, labelSize: 20, size: 32, font: "11px sans-serif", labelFont: "12px sans-serif",
-          ...(ticks ? { splits: () => ticks, values: () => p.xticklabels || ticks.map(String) } : {}) },
-        { label: p.ylabel || null, labelSize: 20, size: 46, font: "11px sans-serif", labelFont: "12px sans-serif" },
+        { show: p.xaxis !== false, label: p.xlabel || null, labelSize: 20, size: 32, font: "11px sans-serif",
+          labelFont: "12px sans-serif", ...tickOpts(p.xticks, p.xticklabels) },
+        { show: p.yaxis !== false, label: p.ylabel || null, labelSize: 20, size: 46, font: "11px sans-serif",
+          labelFont: "12px sans-serif", ...tickOpts(p.yticks, p.yticklabels) },
       ],
       series: [{}, { show: false }],
       hooks: { draw: [(u) => self.paintArtists(i, u)] },
     };
     cell.u = new uPlot(opts, [[0, 1], [null, null]], cell.plot);
-    cell.labels = [p.xlabel, p.ylabel, p.xscale, p.yscale, JSON.stringify(ticks), JSON.stringify(p.xticklabels)];
+    cell.labels = plotKey(p);
+    cell.laidOut = false;
   }
 
   paintArtists(i, u) {
@@ -219,23 +252,31 @@ class FigureView {
       if (d && d.visible !== false) drawArtist(u, ctx, a, d, this.spec.cmaps, px);
     }
     ctx.restore();
-    drawLegend(u, ctx, cell.artists, this.frame.axes[i].legend, px);
+    const p = this.frame.axes[i];
+    drawLegend(u, ctx, cell.artists, p.legend, p.legend_ncol, px);
   }
 
   show(frame) {
     this.frame = frame;
     frame.axes.forEach((p, i) => {
       const cell = this.cells[i];
-      const labels = [p.xlabel, p.ylabel, p.xscale, p.yscale, JSON.stringify(p.xticks), JSON.stringify(p.xticklabels)];
+      const labels = plotKey(p);
       if (!cell.u || labels.some((v, k) => v !== cell.labels[k])) this.makePlot(i, p);
       cell.title.textContent = p.title || "";
       cell.title.title = p.title || "";
       const u = cell.u;
-      u.batch(() => {
-        u.setScale("x", { min: p.xlim[0], max: p.xlim[1] });
-        u.setScale("y", { min: p.ylim[0], max: p.ylim[1] });
+      const xlim = [Math.min(...p.xlim), Math.max(...p.xlim)], ylim = [Math.min(...p.ylim), Math.max(...p.ylim)];
+      const apply = ([xl, yl]) => u.batch(() => {
+        u.setScale("x", { min: xl[0], max: xl[1] });
+        u.setScale("y", { min: yl[0], max: yl[1] });
         u.redraw(false, true); // setScale alone skips the redraw when the limits did not change
       });
+      if (p.aspect !== "equal") apply([xlim, ylim]);
+      else {
+        // the plot box is known only once uPlot has laid out its axes (after its first commit)
+        if (!cell.laidOut) { apply([xlim, ylim]); cell.laidOut = true; }
+        apply(equalAspect(xlim, ylim, u.bbox.width, u.bbox.height));
+      }
     });
   }
 
