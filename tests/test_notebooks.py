@@ -2,7 +2,8 @@
 
 Each notebook runs in a fresh kernel (``PRIORSCOPE_MODE=fast``); after its last cell a hidden cell sweeps every
 registered panel (each control at min/mid/max; results must be finite). One test per notebook then checks, in
-order: it ran without error, its claim checks were recorded and hold, and its panels stayed finite.
+order: it ran without error, its claim checks were recorded and hold, its panels stayed finite, and every static
+figure fits a 900-px output area (a hidden first cell checks each figure after the cell that drew it).
 Runtimes go to ``build/runtimes/<notebook>.json`` and are printed at the end of the session.
 """
 
@@ -30,6 +31,34 @@ _sweep = _viz.registry.sweep_all(tag={tag!r})
 print("PANELS", _json.dumps({{k: len(v) for k, v in _sweep.items()}}))
 """
 
+# Hidden first cell: after every cell, check each open matplotlib figure (static figures and ArviZ plots; panel
+# figures belong to the panel layer) with priorscope.viz.style.figure_fit and append the result to a JSON report.
+# It runs before the inline backend's own post-execute hook, which closes the figures.
+FIGURE_FIT_CELL = """\
+def _priorscope_figure_fit(_seen=set(), _report={report!r}):
+    import json, sys
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    from matplotlib._pylab_helpers import Gcf
+    from priorscope.viz import registry, style
+    panel_figs = {{id(getattr(p, "fig", None)) for p in registry.panels()}}
+    rows = []
+    for fig in [m.canvas.figure for m in Gcf.get_all_fig_managers()]:
+        if id(fig) in _seen or id(fig) in panel_figs:
+            continue
+        _seen.add(id(fig))
+        row = {{"cell": get_ipython().execution_count - 1, "titles": [a.get_title() for a in fig.axes][:3]}}
+        try:
+            row.update(style.figure_fit(fig)._asdict())
+        except Exception as err:
+            row.update(fits=False, width_px=0, shown_width_px=0, overflow_px=repr(err))
+        rows.append(row)
+    if rows:
+        with open(_report, "a") as f:
+            f.writelines(json.dumps(r) + "\\n" for r in rows)
+get_ipython().events.register("post_execute", _priorscope_figure_fit)
+"""
+
 
 def _execute(path: Path) -> dict:
     import jupytext
@@ -43,6 +72,10 @@ def _execute(path: Path) -> dict:
     for stale in (claims_dir / f"{_meta_id(path)}.json", panels_dir / f"{nb_id}.json"):
         stale.unlink(missing_ok=True)
     nb = jupytext.read(path)
+    figures = BUILD / "figures" / f"{nb_id}.jsonl"
+    figures.parent.mkdir(parents=True, exist_ok=True)
+    figures.unlink(missing_ok=True)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(FIGURE_FIT_CELL.format(report=str(figures))))
     nb.cells.append(nbformat.v4.new_code_cell(SWEEP_CELL.format(tag=nb_id)))
     env = {
         "PRIORSCOPE_MODE": "fast",
@@ -112,3 +145,19 @@ def test_notebook(path: Path) -> None:
         if not row["finite"]
     ]
     assert not bad, f"panel sweep failures (panel, control, value, problem): {bad}"
+    _assert_figures_fit(path)
+
+
+def _assert_figures_fit(path: Path) -> None:
+    """Every static figure fits a 900-px output area with nothing outside its canvas (report of the hidden cell)."""
+    from priorscope.viz.style import MAX_WIDTH_PX
+
+    report = BUILD / "figures" / f"{path.stem}.jsonl"
+    rows = [json.loads(line) for line in report.read_text().splitlines()] if report.exists() else []
+    bad = [
+        f"code cell {r['cell']} {r['titles']}: {r['width_px']:.0f} px wide (shown {r['shown_width_px']:.0f} px), "
+        f"content outside the canvas (left, bottom, right, top) {r['overflow_px']} px"
+        for r in rows
+        if not r["fits"]
+    ]
+    assert not bad, f"figures that do not fit a {MAX_WIDTH_PX}-px output area:\n" + "\n".join(bad)
