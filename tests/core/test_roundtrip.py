@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from suite_paths import ROOT, notebook_sources
 
-SOURCES = [*notebook_sources(), ROOT / "index.md"]
+SOURCES = [*notebook_sources(), ROOT / "index.md", ROOT / "glossary.md"]
 PARAMS = [pytest.param(p, id=p.relative_to(ROOT).as_posix()) for p in SOURCES]
 
 
