@@ -3,7 +3,7 @@
 Each notebook runs in a fresh kernel (``PRIORSCOPE_MODE=fast``); after its last cell a hidden cell sweeps every
 registered panel (each control at min/mid/max; results must be finite). One test per notebook then checks, in
 order: it ran without error, its claim checks were recorded and hold, its panels stayed finite, and every static
-figure fits a 900-px output area (a hidden first cell checks each figure after the cell that drew it).
+figure fits a 900-px output area (a hidden first cell checks each figure as it is displayed).
 Runtimes go to ``build/runtimes/<notebook>.json`` and are printed at the end of the session.
 """
 
@@ -31,32 +31,34 @@ _sweep = _viz.registry.sweep_all(tag={tag!r})
 print("PANELS", _json.dumps({{k: len(v) for k, v in _sweep.items()}}))
 """
 
-# Hidden first cell: after every cell, check each open matplotlib figure (static figures and ArviZ plots; panel
-# figures belong to the panel layer) with priorscope.viz.style.figure_fit and append the result to a JSON report.
-# It runs before the inline backend's own post-execute hook, which closes the figures.
+# Hidden first cell: every matplotlib figure the notebook displays (inline flush, plt.show(), display(fig); ArviZ
+# included; panel figures belong to the panel layer) goes through IPython's display formatter, which this cell wraps
+# to run priorscope.viz.style.figure_fit first and append the result to a JSON-lines report.
 FIGURE_FIT_CELL = """\
-def _priorscope_figure_fit(_seen=set(), _report={report!r}):
-    import json, sys
-    if "matplotlib.pyplot" not in sys.modules:
-        return
-    from matplotlib._pylab_helpers import Gcf
-    from priorscope.viz import registry, style
-    panel_figs = {{id(getattr(p, "fig", None)) for p in registry.panels()}}
-    rows = []
-    for fig in [m.canvas.figure for m in Gcf.get_all_fig_managers()]:
-        if id(fig) in _seen or id(fig) in panel_figs:
-            continue
-        _seen.add(id(fig))
-        row = {{"cell": get_ipython().execution_count - 1, "titles": [a.get_title() for a in fig.axes][:3]}}
-        try:
-            row.update(style.figure_fit(fig)._asdict())
-        except Exception as err:
-            row.update(fits=False, width_px=0, shown_width_px=0, overflow_px=repr(err))
-        rows.append(row)
-    if rows:
-        with open(_report, "a") as f:
-            f.writelines(json.dumps(r) + "\\n" for r in rows)
-get_ipython().events.register("post_execute", _priorscope_figure_fit)
+def _priorscope_install_figure_fit(report={report!r}):
+    import json, sys, weakref
+    shell = get_ipython()
+    seen, original, cell = weakref.WeakSet(), shell.display_formatter.format, [0]
+    # the notebook's own code-cell number (1 = its first code cell; the counter is already one ahead here)
+    shell.events.register("pre_run_cell", lambda info: cell.__setitem__(0, shell.execution_count - 2))
+
+    def format(obj, *args, **kwargs):
+        module = sys.modules.get("matplotlib.figure")
+        if module is not None and isinstance(obj, module.Figure) and obj not in seen:
+            seen.add(obj)
+            from priorscope.viz import registry, style
+            if not any(obj is getattr(p, "fig", None) for p in registry.panels()):
+                row = {{"cell": cell[0], "titles": [a.get_title() for a in obj.axes][:3]}}
+                try:
+                    row.update(style.figure_fit(obj)._asdict())
+                except Exception as err:
+                    row.update(fits=False, width_px=0, shown_width_px=0, overflow_px=repr(err))
+                with open(report, "a") as f:
+                    f.write(json.dumps(row) + "\\n")
+        return original(obj, *args, **kwargs)
+
+    shell.display_formatter.format = format
+_priorscope_install_figure_fit()
 """
 
 
