@@ -36,8 +36,13 @@ setup: $(STAMP) $(OVERRIDES)  ## create .venv with the package, its dev tools, a
 
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: setup  ## set up, then open the course index in JupyterLab
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) index.md
+# The server starts here (jupytext then reads ./jupytext.toml, which keeps saves lossless) and lands on the course
+# index: the browser opens, and the server prints, http://localhost:<port>/lab/tree/index.md?token=...
+LAB_URL := /lab/tree/index.md
+
+lab: setup  ## set up, then open the course index in JupyterLab (the printed .../lab/tree/index.md URL opens it)
+	@echo "priorscope: the course index opens at the .../lab/tree/index.md URL printed below"
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --LabApp.default_url=$(LAB_URL)
 
 test: setup  ## set up, then run lint, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
 	$(VENV)/bin/ruff check lib tests tools benchmarks

@@ -1,8 +1,9 @@
 """Generate the curriculum and claims tables (README.md, index.md) from the notebook sources and the last run.
 
-* The curriculum table lists every tutorial and notebook of the course map in order; an entry whose MyST source
-  exists is "in CI" (it is executed by `make test`), the others are "planned". Titles, tracks and paper references
-  come from each source's `priorscope:` front matter.
+* The curriculum table lists every tutorial and notebook in order; an entry whose MyST source exists is "in CI"
+  (it is executed by `make test`), the others are "planned" (the small `PLANNED` table below). Ids, titles,
+  tracks, study times and prerequisites come only from each source's `priorscope:` front matter; index.md also
+  gets a prerequisite map drawn from the `prerequisites:` lists.
 * The claims table lists every claim the notebooks recorded in the last full test run, read from
   `build/claims/*.json` (written by the notebook tests) and snapshotted in `benchmarks/results/claims.json`.
 
@@ -23,125 +24,30 @@ SNAPSHOT = ROOT / "benchmarks" / "results" / "claims.json"
 RUNTIMES = ROOT / "benchmarks" / "results" / "notebook_runtimes.json"
 LATENCY = ROOT / "benchmarks" / "results" / "panel_latency.json"
 
-# The course map (shared DESIGN.md §5): id, slug, track, title. Sources override titles once they exist.
-TUTORIALS = [
-    ("t00", "tour", "Tour: how to use priorscope"),
-    ("t01", "jax_essentials", "JAX essentials: keys, jit, vmap, grad"),
-    ("t02", "numpyro_arviz", "NumPyro + ArviZ: from prior to posterior"),
-    ("t03", "gaussian_processes", "Gaussian processes"),
-    ("t04", "diffusion_basics", "Diffusion basics"),
-    ("t05", "particles", "Particles: importance sampling, ESS, resampling, SMC"),
-    ("t06", "tiny_transformers", "Tiny transformers"),
+# Entries not written yet: id, track, title (everything else comes from the sources' `priorscope:` front matter).
+B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
+E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
+PLANNED = [
+    ("t06", "Foundations", "Tiny transformers: attention, set models, an optax training loop"),
+    ("07", B, "Scale Mixtures of Neural Network Gaussian Processes"),
+    ("08", B, "All You Need is a Good Functional Prior for Bayesian Deep Learning"),
+    ("09", B, "A theory of representation learning: deep kernel machines"),
+    ("10", B, "Martingale Posterior Neural Processes"),
+    ("11", B, "The Universality Lens: why over-parametrized models learn well"),
+    ("12", B, "A Hierarchical Bayesian Model for Deep Few-Shot Meta Learning"),
+    ("13", B, "On Sequential Bayesian Inference for Continual Learning"),
+    ("14", C, "Transformers Can Do Bayesian Inference"),
+    ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
+    ("16", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
+    ("23", E, "Dimple: Discrete Diffusion Multimodal LLM with Parallel Decoding"),
+    ("24", E, "Energy-Based Diffusion Language Models for Text Generation"),
+    ("33", G, "Identifying and Mitigating the Influence of the Prior in LLMs"),
+    ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
+    ("35", G, "The Consciousness Prior"),
+    ("36", G, "A Predictive-Coding-Inspired Variational RNN Model"),
 ]
-A, B, C, D = (
-    "A. GPs and decisions",
-    "B. Priors for Bayesian deep learning",
-    "C. Amortized inference",
-    "D. Diffusion",
-)
-E, F, G = (
-    "E. Discrete diffusion LMs",
-    "F. Judges and inference-time scaling",
-    "G. Priors inside models and minds",
-)
-NOTEBOOKS = [
-    ("01", "bayesopt_tutorial", A, "A Tutorial on Bayesian Optimization"),
-    (
-        "02",
-        "few_unique_candidates",
-        A,
-        "Scaling GP Optimization by Evaluating a Few Unique Candidates Multiple Times",
-    ),
-    ("03", "bnn_surrogates_bo", A, "A Study of Bayesian Neural Network Surrogates for Bayesian Optimization"),
-    ("04", "gp_pde_solver", A, "Solving High Frequency and Multi-Scale PDEs with Gaussian Processes"),
-    (
-        "05",
-        "rvgp_vector_fields",
-        A,
-        "Implicit GP representation of vector fields over arbitrary latent manifolds",
-    ),
-    (
-        "06",
-        "gpdp_fisheries",
-        A,
-        "Avoiding tipping points in fisheries management through GP Dynamic Programming",
-    ),
-    ("07", "scale_mixture_nngp", B, "Scale Mixtures of Neural Network Gaussian Processes"),
-    ("08", "functional_priors", B, "All You Need is a Good Functional Prior for Bayesian Deep Learning"),
-    (
-        "09",
-        "deep_kernel_machines",
-        B,
-        "A theory of representation learning gives a deep generalisation of kernel methods",
-    ),
-    ("10", "martingale_posterior_np", B, "Martingale Posterior Neural Processes"),
-    (
-        "11",
-        "universality_lens",
-        B,
-        "The Universality Lens: Why Even Highly Over-Parametrized Models Learn Well",
-    ),
-    ("12", "hierarchical_few_shot", B, "A Hierarchical Bayesian Model for Deep Few-Shot Meta Learning"),
-    ("13", "sequential_bayes_continual", B, "On Sequential Bayesian Inference for Continual Learning"),
-    ("14", "pfn", C, "Transformers Can Do Bayesian Inference"),
-    ("15", "lc_pfn", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
-    ("16", "distribution_transformers", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
-    ("17", "principles_of_diffusion", D, "The Principles of Diffusion Models"),
-    (
-        "18",
-        "stochastic_interpolants",
-        D,
-        "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions",
-    ),
-    (
-        "19",
-        "dpm_solver_pp",
-        D,
-        "DPM-Solver++: Fast Solver for Guided Sampling of Diffusion Probabilistic Models",
-    ),
-    ("20", "feynman_kac_correctors", D, "Feynman-Kac Correctors in Diffusion"),
-    ("21", "diffusion_inverse_problems", D, "Solving Inverse Problems via Diffusion-Based Priors (ensemble)"),
-    ("22", "geodream_toy", D, "GeoDream: Disentangling 2D and Geometric Priors (toy analogue)"),
-    (
-        "23",
-        "dimple_confident_decoding",
-        E,
-        "Dimple: Discrete Diffusion Multimodal LLM with Parallel Decoding",
-    ),
-    ("24", "energy_diffusion_lm", E, "Energy-Based Diffusion Language Models for Text Generation"),
-    ("25", "judge_scaling_theory", F, "Demystifying LLM-as-a-Judge: Analytically Tractable Model"),
-    ("26", "judging_on_simplex", F, "Judging LLMs on a Simplex"),
-    ("27", "alphamath_mcts", F, "AlphaMath Almost Zero: process Supervision without process"),
-    ("28", "prm_lessons", F, "The Lessons of Developing Process Reward Models in Mathematical Reasoning"),
-    (
-        "29",
-        "scan_denoising",
-        F,
-        "SCAN: Self-Denoising Monte Carlo Annotation for Robust Process Reward Learning",
-    ),
-    ("30", "biprm", F, "The Bidirectional Process Reward Model"),
-    (
-        "31",
-        "early_rejection",
-        F,
-        "Accelerating LLM Reasoning via Early Rejection with Partial Reward Modeling",
-    ),
-    ("32", "canon_advantage", F, "Conditional Advantage Estimation for RL in Large Reasoning Models"),
-    (
-        "33",
-        "prior_influence_llm",
-        G,
-        "Identifying and Mitigating the Influence of the Prior Distribution in LLMs",
-    ),
-    (
-        "34",
-        "visual_priors_from_text",
-        G,
-        "Learning to See Before Seeing: LLM Visual Priors from Language Pre-training",
-    ),
-    ("35", "consciousness_prior", G, "The Consciousness Prior"),
-    ("36", "pv_rnn_meta_prior", G, "A Predictive-Coding-Inspired Variational RNN Model"),
-]
+REQUIRED = ("id", "title", "track", "minutes", "prerequisites")
+_NAME = re.compile(r"^(t\d\d|\d\d)_[a-z0-9_]+\.md$")
 
 
 def _front_matter(path: Path) -> dict:
@@ -153,47 +59,94 @@ def _front_matter(path: Path) -> dict:
         raise SystemExit(f"{path}: missing YAML front matter")
     meta = yaml.safe_load(match.group(1)) or {}
     ps = meta.get("priorscope")
-    if not isinstance(ps, dict) or "id" not in ps or "title" not in ps:
-        raise SystemExit(f"{path}: front matter needs a `priorscope:` block with at least `id` and `title`")
+    missing = [k for k in REQUIRED if not isinstance(ps, dict) or k not in ps]
+    if missing:
+        raise SystemExit(f"{path}: the `priorscope:` front matter needs {', '.join(missing)}")
+    if not (isinstance(ps["minutes"], int) and 5 <= ps["minutes"] <= 240):
+        raise SystemExit(f"{path}: `minutes` must be an integer between 5 and 240, got {ps['minutes']!r}")
+    if not isinstance(ps["prerequisites"], list):
+        raise SystemExit(f"{path}: `prerequisites` must be a list of ids, got {ps['prerequisites']!r}")
     return ps
 
 
+def _sort_key(nb_id: str) -> tuple[int, int]:
+    """Tutorials first (t00, t01, ...), then notebooks (01, 02, ...)."""
+    return (0, int(nb_id[1:])) if nb_id.startswith("t") else (1, int(nb_id))
+
+
 def entries() -> list[dict]:
-    """Every course entry in order, with its source path if it exists."""
-    rows = []
-    for nb_id, slug, title in TUTORIALS:
-        rows.append({"id": nb_id, "file": f"tutorials/{nb_id}_{slug}.md", "track": "Foundations", "title": title})
-    for nb_id, slug, track, title in NOTEBOOKS:
-        rows.append({"id": nb_id, "file": f"notebooks/{nb_id}_{slug}.md", "track": track, "title": title})
-    known = {r["file"] for r in rows}
+    """Every course entry in order: the sources' front matter, then the planned ones."""
+    runtimes = json.loads(RUNTIMES.read_text()) if RUNTIMES.exists() else {}
+    rows = {}
     for path in sorted((ROOT / "tutorials").glob("*.md")) + sorted((ROOT / "notebooks").glob("*.md")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel not in known and path.name != "README.md":
-            raise SystemExit(f"{rel} is not in the course map: name it <id>_<slug>.md as in tools/curriculum.py")
-    runtimes = json.loads(RUNTIMES.read_text()) if RUNTIMES.exists() else {}
-    for row in rows:
-        path = ROOT / row["file"]
-        row["exists"] = path.exists()
-        if row["exists"]:
-            meta = _front_matter(path)
-            if str(meta["id"]) != row["id"]:
-                raise SystemExit(f"{row['file']}: front matter id {meta['id']!r} != {row['id']!r}")
-            row["title"] = meta["title"]
-            row["paper"] = meta.get("paper", "")
-            row["seconds"] = runtimes.get("notebooks", {}).get(path.stem, {}).get("seconds")
-    return rows
+        if path.name == "README.md":
+            continue
+        if not _NAME.match(path.name):
+            raise SystemExit(f"{rel}: name it <id>_<slug>.md (tNN for tutorials, NN for notebooks)")
+        meta = _front_matter(path)
+        nb_id = str(meta["id"])
+        if path.name.split("_", 1)[0] != nb_id:
+            raise SystemExit(f"{rel}: front matter id {nb_id!r} does not match the file name")
+        if nb_id in rows:
+            raise SystemExit(f"{rel}: id {nb_id!r} is used twice")
+        rows[nb_id] = {
+            "id": nb_id,
+            "file": rel,
+            "exists": True,
+            "track": meta["track"],
+            "title": meta["title"],
+            "paper": meta.get("paper", ""),
+            "minutes": meta["minutes"],
+            "prerequisites": [str(p) for p in meta["prerequisites"]],
+            "seconds": runtimes.get("notebooks", {}).get(path.stem, {}).get("seconds"),
+        }
+    for nb_id, track, title in PLANNED:
+        if nb_id not in rows:  # a planned entry disappears from the list once its source exists
+            rows[nb_id] = {"id": nb_id, "file": "", "exists": False, "track": track, "title": title}
+    for row in rows.values():
+        unknown = [p for p in row.get("prerequisites", []) if p not in rows or p == row["id"]]
+        if unknown:
+            raise SystemExit(f"{row['file']}: prerequisites {unknown} are not other course ids")
+    return [rows[k] for k in sorted(rows, key=_sort_key)]
 
 
 def curriculum_table(rows: list[dict], link_prefix: str = "") -> str:
-    lines = ["| # | track | title | status | fast-mode runtime |", "|---|---|---|---|---|"]
+    lines = [
+        "| # | track | title | study time | needs | status | fast-mode runtime |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         if r["exists"]:
             title = f"[{r['title']}]({link_prefix}{r['file']})"
-            status = "✅ in CI"
+            status = "✓ in CI"
             secs = f"{r['seconds']:.0f} s" if r.get("seconds") is not None else "—"
+            minutes = f"{r['minutes']} min"
+            needs = ", ".join(r["prerequisites"]) or "—"
         else:
-            title, status, secs = r["title"], "planned", ""
-        lines.append(f"| {r['id']} | {r['track']} | {title} | {status} | {secs} |")
+            title, status, secs, minutes, needs = r["title"], "planned", "", "", ""
+        lines.append(f"| {r['id']} | {r['track']} | {title} | {minutes} | {needs} | {status} | {secs} |")
+    return "\n".join(lines)
+
+
+def prerequisite_map(rows: list[dict], link_prefix: str = "") -> str:
+    """Each written entry with what it needs and what builds on it (from the `prerequisites:` front matter)."""
+    written = {r["id"]: r for r in rows if r["exists"]}
+    needed_by = {nb_id: [] for nb_id in written}
+    for r in written.values():
+        for p in r["prerequisites"]:
+            needed_by[p].append(r["id"])
+
+    def link(nb_id: str) -> str:
+        return f"[{nb_id}]({link_prefix}{written[nb_id]['file']})"
+
+    lines = ["| id | needs | then unlocks |", "|---|---|---|"]
+    for nb_id, r in written.items():
+        needs = ", ".join(link(p) for p in r["prerequisites"]) or "nothing: start here"
+        unlocks = ", ".join(link(n) for n in needed_by[nb_id]) or "—"
+        lines.append(f"| {link(nb_id)} {r['title']} | {needs} | {unlocks} |")
+    total = sum(r["minutes"] for r in written.values())
+    lines += ["", f"Study time for everything written so far: about {total / 60:.0f} hours."]
     return "\n".join(lines)
 
 
@@ -219,7 +172,7 @@ def claims_table(snapshot: dict) -> str:
         }[c["op"]]
         if c["status"] == "not reproduced":
             cond = "paper's value vs ours (not asserted)"
-        status = {"pass": "✅", "fail": "❌", "not reproduced": "⚠️ not reproduced"}[c["status"]]
+        status = {"pass": "✓ pass", "fail": "✗ FAIL", "not reproduced": "⚠ not reproduced"}[c["status"]]
         desc = c["description"].replace("|", "\\|")
         lines.append(f"| `{c['id']}` | {desc} | {_fmt(c['measured'])} | {_fmt(c['expected'])} | {cond} | {status} |")
     return "\n".join(lines)
@@ -242,7 +195,7 @@ def performance_table() -> str:
         "|---|---|---|---|",
     ]
     for name, p in sorted(panels.items()):
-        mark = "✅" if name in ok else "❌"
+        mark = "✓" if name in ok else "✗"
         lines.append(f"| `{name}` | {p['p50_ms']:.0f} | {p['p95_ms']:.0f} | {mark} |")
     return "\n".join(lines)
 
@@ -284,7 +237,8 @@ def render() -> dict[Path, str]:
     text = _replace(text, "claims", claims_table(snapshot))
     out[readme] = _replace(text, "performance", performance_table())
     index = ROOT / "index.md"
-    out[index] = _replace(index.read_text(), "curriculum", curriculum_table(rows))
+    text = _replace(index.read_text(), "curriculum", curriculum_table(rows))
+    out[index] = _replace(text, "prerequisites", prerequisite_map(rows))
     return out
 
 

@@ -79,6 +79,26 @@ class Claim:
             return f"|m − e| ≤ {_fmt(self.tol)}·|e|"
         return f"m {'≤' if self.op == '<=' else '≥'} e"
 
+    def summary(self) -> str:
+        """One line for a reader: status mark, id, description, measured vs expected and the condition."""
+        return (
+            f"{MARKS[self.status]} {self.id}: {self.description or 'claim'} — measured {_fmt(self.measured)}, "
+            f"expected {_fmt(self.expected)} ({self.condition()})"
+        )
+
+    def _repr_markdown_(self) -> str:  # what a notebook shows for a cell ending in claims.check(...)
+        return (
+            f"{MARKS[self.status]} `{self.id}` {self.description or 'claim'} — measured {_fmt(self.measured)}, "
+            f"expected {_fmt(self.expected)} ({self.condition()})"
+        )
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain-text display
+        p.text(self.summary())
+
+
+#: Status marks that render with any text font (no emoji font needed).
+MARKS = {"pass": "✓ pass", "fail": "✗ FAIL", "not reproduced": "⚠ not reproduced"}
+
 
 _RECORDS: dict[str, Claim] = {}
 
@@ -210,7 +230,7 @@ def table(notebook: str | None = None) -> str:
         "|---|---|---|---|---|",
     ]
     for c in records(notebook):
-        mark = {"pass": "✅ pass", "fail": "❌ fail", "not reproduced": "⚠️ not reproduced"}[c.status]
+        mark = MARKS[c.status]
         desc = c.description.replace("|", "\\|")  # a literal | would split the Markdown row
         cond = c.condition().replace("|", "\\|")
         lines.append(f"| `{c.id}` {desc} | {_fmt(c.measured)} | {_fmt(c.expected)} | {cond} | {mark} |")

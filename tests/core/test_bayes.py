@@ -151,3 +151,42 @@ def test_random_features_gradient_and_covariance():
     )
     cov = float(jnp.mean(draws[:, 0] * draws[:, 1]))
     assert abs(cov - np.exp(-0.5)) < 0.05
+
+
+def test_prior_predictive_of_the_mean_matches_simulation():
+    """Closed form N(mu0, tau^2 + sigma^2/n) vs a plain NumPy simulation (4 standard errors)."""
+    from priorscope.bayes import normal_mean_prior_predictive
+
+    mu0, tau, sigma, n, draws = 0.5, 2.0, 1.5, 7, 200_000
+    rng = np.random.default_rng(0)
+    ybar = rng.normal(mu0, tau, draws) + rng.normal(0.0, sigma, (draws, n)).mean(axis=1)
+    pp = normal_mean_prior_predictive(mu0, tau, sigma, n)
+    var = float(pp.scale) ** 2
+    assert abs(ybar.mean() - float(pp.mean)) <= 4 * np.sqrt(var / draws)
+    assert abs(ybar.var(ddof=1) - var) <= 4 * var * np.sqrt(2 / (draws - 1))
+
+
+def test_normal_mean_model_prior_predictive_draws_y():
+    """y=None leaves y unobserved: Predictive draws it (a placeholder array would be returned unchanged)."""
+    from numpyro.infer import Predictive
+
+    from priorscope.bayes import normal_mean_prior_predictive
+
+    n, draws = 5, 4000
+    out = Predictive(normal_mean_model, num_samples=draws)(jax.random.key(1), None, 0.0, 2.0, 1.0, num_data=n)
+    assert out["y"].shape == (draws, n)
+    ybar = np.asarray(out["y"]).mean(axis=1)
+    var = float(normal_mean_prior_predictive(0.0, 2.0, 1.0, n).scale) ** 2
+    assert abs(ybar.var(ddof=1) - var) <= 4 * var * np.sqrt(2 / (draws - 1))
+    conditioned = Predictive(normal_mean_model, num_samples=3)(jax.random.key(1), jnp.zeros(n), 0.0, 2.0, 1.0)
+    assert float(jnp.abs(conditioned["y"]).max()) == 0.0  # the bug this API guards against
+
+
+@pytest.mark.parametrize("num_data", [None, 0, -1, 2.5, True])
+def test_prior_predictive_rejects_bad_num_data(num_data):
+    from priorscope.bayes import normal_mean_prior_predictive
+
+    with pytest.raises(ValueError, match="num_data must be an integer >= 1"):
+        normal_mean_model(None, 0.0, 1.0, 1.0, num_data=num_data)
+    with pytest.raises(ValueError, match="num_data must be an integer >= 1"):
+        normal_mean_prior_predictive(0.0, 1.0, 1.0, num_data)

@@ -100,3 +100,14 @@ def test_table_escapes_pipes_in_descriptions():
     claims.check("t99.abs", 1.0, 1.0, tol=0.1)
     rows = claims.table().splitlines()[2:]
     assert all(row.replace("\\|", "").count("|") == 6 for row in rows), rows
+
+
+def test_a_claim_displays_as_one_readable_line_without_emoji():
+    """A cell ending in claims.check(...) shows a sentence, not the dataclass repr; marks need no emoji font."""
+    from IPython.lib.pretty import pretty
+
+    c = claims.check("t99.show", 0.5, 1.0, op="<=", description="error below the bound")
+    for text in (c._repr_markdown_(), pretty(c), str(claims.table())):
+        assert "Claim(" not in text and "✓ pass" in text
+        assert not any(ord(ch) >= 0x1F000 or ch in "\ufe0f✅❌" for ch in text), text
+    assert "measured 0.5" in c.summary() and "m ≤ e" in c.summary()

@@ -2,6 +2,7 @@
 
 from priorscope.bayes.conjugate import NormalPosterior as NormalPosterior
 from priorscope.bayes.conjugate import beta_binomial_posterior as beta_binomial_posterior
+from priorscope.bayes.conjugate import normal_mean_prior_predictive as normal_mean_prior_predictive
 from priorscope.bayes.conjugate import normal_normal_posterior as normal_normal_posterior
 from priorscope.bayes.models import EIGHT_SCHOOLS as EIGHT_SCHOOLS
 from priorscope.bayes.models import eight_schools_noncentered as eight_schools_noncentered
@@ -10,6 +11,7 @@ from priorscope.bayes.models import normal_mean_model as normal_mean_model
 __all__ = [
     "NormalPosterior",
     "normal_normal_posterior",
+    "normal_mean_prior_predictive",
     "beta_binomial_posterior",
     "normal_mean_model",
     "eight_schools_noncentered",

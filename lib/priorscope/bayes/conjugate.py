@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from priorscope._checks import check_finite, check_ndim, check_positive, is_concrete
 
-__all__ = ["NormalPosterior", "normal_normal_posterior", "beta_binomial_posterior"]
+__all__ = ["NormalPosterior", "normal_normal_posterior", "normal_mean_prior_predictive", "beta_binomial_posterior"]
 
 
 class NormalPosterior(NamedTuple):
@@ -48,6 +48,34 @@ def normal_normal_posterior(
     precision = 1.0 / prior_scale**2 + y.shape[0] / noise_scale**2
     mean = (prior_mean / prior_scale**2 + jnp.sum(y) / noise_scale**2) / precision
     return NormalPosterior(mean, 1.0 / jnp.sqrt(precision))
+
+
+def normal_mean_prior_predictive(
+    prior_mean: jax.Array, prior_scale: jax.Array, noise_scale: jax.Array, num_data: int
+) -> NormalPosterior:
+    r"""Prior predictive distribution of the sample mean :math:`\bar y` in the normal-mean model.
+
+    With :math:`\mu \sim \mathcal N(\mu_0, \tau^2)` and :math:`y_i \mid \mu \sim \mathcal N(\mu, \sigma^2)`,
+    :math:`\bar y = \mu + \bar\varepsilon` is a sum of independent normals, so
+
+    .. math::
+        \bar y \sim \mathcal N\!\big(\mu_0,\; \tau^2 + \sigma^2/n\big).
+
+    Args:
+        prior_mean: :math:`\mu_0`.
+        prior_scale: :math:`\tau > 0`.
+        noise_scale: :math:`\sigma > 0`.
+        num_data: :math:`n \ge 1`.
+
+    Returns:
+        :class:`NormalPosterior` (a normal ``N(mean, scale²)``) of :math:`\bar y`.
+    """
+    check_positive("prior_scale", prior_scale)
+    check_positive("noise_scale", noise_scale)
+    if isinstance(num_data, bool) or not isinstance(num_data, int) or num_data < 1:
+        raise ValueError(f"num_data must be an integer >= 1, got {num_data!r}")
+    var = jnp.asarray(prior_scale) ** 2 + jnp.asarray(noise_scale) ** 2 / num_data
+    return NormalPosterior(jnp.asarray(prior_mean, dtype=var.dtype), jnp.sqrt(var))
 
 
 def beta_binomial_posterior(

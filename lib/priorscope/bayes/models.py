@@ -20,20 +20,37 @@ EIGHT_SCHOOLS = {
 
 
 def normal_mean_model(
-    y: jax.Array,
+    y: jax.Array | None,
     prior_mean: jax.Array,
     prior_scale: jax.Array,
     noise_scale: jax.Array,
     mask: jax.Array | None = None,
+    *,
+    num_data: int | None = None,
 ) -> None:
     r""":math:`\mu \sim \mathcal N(\mu_0, \tau^2)`, :math:`y_i \sim \mathcal N(\mu, \sigma^2)` (conjugate; see
     :func:`priorscope.bayes.normal_normal_posterior` for the exact posterior).
 
-    ``mask`` (bool, shape of ``y``) drops observations without changing shapes, so a panel can vary the data size
-    as a traced value instead of compiling once per size.
+    Args:
+        y: observations, shape ``(n,)``; ``None`` leaves ``y`` unobserved, so that ``Predictive`` draws it from the
+            prior predictive (then ``num_data`` gives ``n``). Passing placeholder data instead would condition on
+            it: the returned ``y`` would be the placeholder, not a draw.
+        prior_mean, prior_scale, noise_scale: :math:`\mu_0`, :math:`\tau`, :math:`\sigma`.
+        mask: bool, shape of ``y``: drops observations without changing shapes, so a panel can vary the data size
+            as a traced value instead of compiling once per size.
+        num_data: the number of observations ``n`` when ``y`` is None (ignored otherwise).
+
+    Raises:
+        ValueError: ``y`` is None and ``num_data`` is not a positive integer.
     """
+    if y is None:
+        if isinstance(num_data, bool) or not isinstance(num_data, int) or num_data < 1:
+            raise ValueError(f"num_data must be an integer >= 1 when y is None, got {num_data!r}")
+        n = num_data
+    else:
+        n = jnp.shape(y)[0]
     mu = numpyro.sample("mu", dist.Normal(prior_mean, prior_scale))
-    with numpyro.plate("data", jnp.shape(y)[0]):
+    with numpyro.plate("data", n):
         likelihood = dist.Normal(mu, noise_scale)
         numpyro.sample("y", likelihood if mask is None else likelihood.mask(mask), obs=y)
 
