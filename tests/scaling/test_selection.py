@@ -233,3 +233,14 @@ def test_averaged_error_matches_nested_adaptive_quadrature():
         lambda b: inner(b) * stats.norm(0, np.sqrt(0.15)).pdf(b), -10 * np.sqrt(0.15), 10 * np.sqrt(0.15), epsrel=1e-10
     )
     assert float(sel.best_of_k_error(8.0, g)) == pytest.approx(ref, rel=1e-8)
+
+
+def test_high_temperature_slope_matches_monte_carlo():
+    # T (E_T - E_inf) -> -(1 - 1/k)(2 s^4 + 4 Cov(a, b) s^2); common random numbers against T = 1e9.
+    g = sel.SelectionGeometry(jnp.asarray(0.45), jnp.asarray(0.15), jnp.asarray(0.6), jnp.asarray(0.1))
+    k, t = 8, 200.0
+    mc = jax.jit(lambda key, temp: sel.softmax_selection_error_mc(key, k, temp, g, 8000)[0])
+    d = np.array([t * (float(mc(jax.random.key(i), t)) - float(mc(jax.random.key(i), 1e9))) for i in range(8)])
+    limit = float(sel.softmax_high_temperature_slope(k, g))
+    assert limit == pytest.approx(-(1 - 1 / 8) * (2 * 0.45**2 + 4 * 0.1 * 0.45))
+    assert abs(d.mean() - limit) <= 3 * d.std(ddof=1) / np.sqrt(d.size) + 0.01 * abs(limit), (d.mean(), limit)

@@ -72,6 +72,7 @@ __all__ = [
     "random_pick_error",
     "best_of_k_constant",
     "softmax_selection_error_mc",
+    "softmax_high_temperature_slope",
 ]
 
 
@@ -445,6 +446,29 @@ def best_of_k_constant(pred_var: float, target_var: float) -> jax.Array:
             f"got {float(target_var):.4g}"
         )
     return math.pi * pred_var / jnp.sqrt(1.0 - 2.0 * target_var / pred_var)
+
+
+def softmax_high_temperature_slope(k: jax.Array, geometry: SelectionGeometry) -> jax.Array:
+    r"""Exact high-temperature limit of softmax selection: :math:`\lim_{T	o\infty} T\,(E_T - E_\infty)`.
+
+    With :math:`P(i) = e^{R_i/T}/\sum_j e^{R_j/T} = rac1kig(1 + (R_i - ar R)/Tig) + O(T^{-2})` and
+    i.i.d. candidates, :math:`E_T = E_\infty + rac{1 - 1/k}{T}\,\mathbb E_{a,b}\mathrm{Cov}ig(R, (\hat y - b)^2ig)
+    + O(T^{-2})`, and for :math:`R = -(\hat y - a)^2`, :math:`\hat y \sim N(0, s^2)`,
+    :math:`\mathrm{Cov}(R, (\hat y - b)^2) = -(2s^4 + 4ab\,s^2)`, so
+
+    .. math:: \lim_{T	o\infty} T\,(E_T - E_\infty) = -\Big(1 - rac1k\Big)ig(2 s^4 + 4\,\mathrm{Cov}(a, b)\, s^2ig).
+
+    Negative whenever the judge is positively correlated with the target (:math:`\mathrm{Cov}(a,b) > -s^2/2`):
+    cooling from :math:`T = \infty` helps first. It pins the direction of the temperature (a rule that favoured
+    *low* rewards would flip the sign). Derived for this suite; checked against Monte Carlo in the tests.
+
+    Args:
+        k: number of candidates (>= 1).
+        geometry: the :class:`SelectionGeometry`.
+    """
+    _check_k(k)
+    s2 = geometry.pred_var
+    return -(1.0 - 1.0 / jnp.asarray(k, s2.dtype)) * (2.0 * s2**2 + 4.0 * geometry.cross * s2)
 
 
 def softmax_selection_error_mc(
