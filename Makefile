@@ -13,7 +13,7 @@ export PRIORSCOPE_JAX_CACHE ?= $(CURDIR)/build/jax-cache
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: help setup lab test test-unit test-notebooks lint format readme benchmark clean
+.PHONY: help setup lab test test-unit test-notebooks lint format readme benchmark mutation clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test-unit: setup  ## only the unit tests of lib/
 
 test-notebooks: setup  ## only execute the notebooks (fast mode) and sweep their panels
 	$(VENV)/bin/pytest -n $(WORKERS) --dist load -m notebooks $(PYTEST_ARGS)
+
+mutation: setup  ## benchmark: curated one-line bugs vs the unit tests (MUTANTS=id,id to pick; MUTATION_CLAIMS=1 adds notebooks)
+	$(PY) tools/mutation.py $(if $(MUTANTS),--only $(MUTANTS)) $(if $(MUTATION_CLAIMS),--claims)
 
 lint: setup  ## ruff
 	$(VENV)/bin/ruff check lib tests tools benchmarks && $(VENV)/bin/ruff format --check lib tests tools benchmarks

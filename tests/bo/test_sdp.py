@@ -142,3 +142,38 @@ def test_replicate_runs_and_true_policy_is_best_on_average():
 def test_sdp_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def _exhaustive_policy_search(T, grid, gamma):
+    """Brute force without Bellman updates: evaluate EVERY stationary harvest policy exactly (a linear solve each)
+    and keep the best. Harvesting h_j > x_i is the same as h_i (escapement 0), so the policies are the n!
+    choices j(i) <= i."""
+    import itertools
+
+    T, g = np.asarray(T), np.asarray(grid)
+    n = len(g)
+    best_v, best_pol = None, None
+    for pol in itertools.product(*(range(i + 1) for i in range(n))):
+        pol = np.asarray(pol)
+        s_idx = np.arange(n) - pol
+        v = np.linalg.solve(np.eye(n) - gamma * T[s_idx], np.minimum(g, g[pol]))
+        if best_v is None or np.all(v >= best_v - 1e-12) and np.any(v > best_v + 1e-12):
+            best_v, best_pol = v, pol
+    return best_v, best_pol
+
+
+@pytest.mark.parametrize("kind", ["allee", "random"])
+def test_value_iteration_matches_exhaustive_policy_search_on_a_tiny_grid(kind):
+    grid = jnp.linspace(0.0, 6.0, 7)  # 7! = 5040 policies
+    if kind == "allee":
+        T = np.asarray(
+            sdp.lognormal_transition(sdp.allee_growth(grid, sdp.AlleeParams(2.0, 4.0, 2.0, 0.05)), 0.3, grid)
+        )
+    else:
+        T = np.random.default_rng(0).dirichlet(np.ones(7) * 0.5, size=7)
+    for gamma in (0.5, 0.9):
+        v_ref, pol_ref = _exhaustive_policy_search(T, grid, gamma)
+        sol = sdp.value_iteration(jnp.asarray(T), grid, gamma, tol=1e-12)
+        np.testing.assert_allclose(np.asarray(sol.value), v_ref, rtol=1e-9, atol=1e-9)
+        esc_ref = np.asarray(grid)[np.arange(7) - pol_ref]
+        np.testing.assert_allclose(np.asarray(sol.escapement), esc_ref, atol=1e-12)

@@ -98,3 +98,39 @@ def test_bad_inputs():
         adv.train_bandit(jax.random.key(0), b, "ppo", num_updates=2, num_prompts=2, group_size=2)
     with pytest.raises(ValueError, match="group_size must be >= 2"):
         adv.train_bandit(jax.random.key(0), b, "canon", num_updates=2, num_prompts=2, group_size=1)
+
+
+@pytest.mark.parametrize("estimator", sorted(adv._ESTIMATOR_SPECS))
+def test_training_loop_specification_equals_the_standalone_estimator(estimator):
+    # The training loop does not call the public estimators: it looks its estimator up in _ESTIMATOR_SPECS and
+    # evaluates _advantages. Both must define the same advantage as the standalone function of the same name.
+    rng = np.random.default_rng(7)
+    mu, alpha, shaping = 0.3, 1.7, 0.05
+    for _ in range(5):
+        r = (rng.uniform(size=8) < 0.5).astype(float)
+        r[0], r[1] = 1.0, 0.0  # a non-degenerate group
+        length = rng.uniform(1.0, 10.0, size=8)
+        random_metric = rng.uniform(size=8)
+        rule, normalize, random_split, mu_, alpha_, shaping_ = adv._ESTIMATOR_SPECS[estimator]
+        split = random_metric if random_split > 0 else length
+        got = adv._advantages(
+            rule,
+            jnp.asarray(r),
+            jnp.asarray(split),
+            jnp.asarray(length),
+            mu if mu_ is None else mu_,
+            alpha if alpha_ is None else alpha_,
+            shaping if shaping_ is None else shaping_,
+            normalize,
+        )
+        if estimator == "grpo":
+            want = adv.grpo_advantages(r)
+        elif estimator == "dr_grpo":
+            want = adv.dr_grpo_advantages(r, 1.0)
+        elif estimator == "canon":
+            want = adv.canon_advantages(r, length, mu, alpha, 1.0)
+        elif estimator == "canon_random":
+            want = adv.canon_advantages(r, random_metric, mu, alpha, 1.0)
+        else:
+            want = adv.length_shaped_advantages(r, length, shaping)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-12)

@@ -158,3 +158,89 @@ def test_curve_over_k_is_one_compilation():
     f = jax.jit(jax.vmap(lambda k: sel.best_of_k_error(k, g, judge_points=1)))
     e = np.asarray(f(jnp.asarray([1.0, 2.0, 4.0, 8.0])))
     assert np.all(np.diff(e) < 0) and e[0] == pytest.approx(0.6, rel=1e-6)
+
+
+# ----------------------------------------------------------------------------------------------------
+# "Exact" means: agrees with an independent adaptive quadrature (scipy.integrate.quad) to 1e-8 relative.
+# ----------------------------------------------------------------------------------------------------
+
+
+def _quad_reference(k, a, b, s):
+    """E_k(a, b) = ∫ k (1 - G)^{k-1} g h dt with scipy's normal functions and QUADPACK, cut at quantiles of the
+    smallest distance found by brentq (so the adaptive rule sees where the mass is, for any k and judge)."""
+    from scipy.optimize import brentq
+
+    norm = stats.norm(0.0, s)
+
+    def log_surv(t):
+        g = norm.cdf(a + t) - norm.cdf(a - t)
+        return np.log1p(-g) if g < 0.5 else np.log(norm.sf(a + t) + norm.cdf(a - t))
+
+    def integrand(t):
+        pp, pm = norm.pdf(a + t), norm.pdf(a - t)
+        return k * np.exp((k - 1) * log_surv(t)) * (pp * (a + t - b) ** 2 + pm * (a - t - b) ** 2)
+
+    hi = abs(a) + 14 * s
+    cuts = [0.0]
+    for tail in (1 - 1e-12, 1 - 1e-6, 0.9, 0.5, 0.1, 1e-3, 1e-8, 1e-14):
+        f = lambda t, tail=tail: k * log_surv(t) - np.log(tail)  # noqa: E731
+        cuts.append(brentq(f, 0.0, hi, xtol=1e-30, rtol=1e-12, maxiter=500) if f(0.0) > 0 > f(hi) else cuts[-1])
+    cuts.append(hi)
+    return sum(
+        integrate.quad(integrand, lo, up, epsabs=0.0, epsrel=1e-13, limit=400)[0]
+        for lo, up in zip(cuts[:-1], cuts[1:], strict=True)
+        if up > lo
+    )
+
+
+@pytest.mark.parametrize("k", [1.0, 2.0, 37.0, 1e3, 1e5])
+@pytest.mark.parametrize(("a", "b"), [(0.0, 0.0), (0.3, -0.2), (1.25, 0.5), (4.0, 0.5), (-4.0, 1.5), (4.0, -4.0)])
+def test_point_error_matches_adaptive_quadrature_to_1e8(k, a, b):
+    s = 0.5  # so |a| = 4 is a judge 8 candidate sds away
+    ref = _quad_reference(k, a, b, s)
+    assert float(sel.best_of_k_error_point(k, a, b, s)) == pytest.approx(ref, rel=1e-8)
+
+
+@pytest.mark.parametrize(("a", "b", "s"), [(2.5, 1.0, 0.5), (8.0, -3.0, 1.0), (0.0, 0.7, 2.0), (-6.0, 6.0, 0.75)])
+def test_k_one_is_exactly_s2_plus_b2(a, b, s):
+    # One candidate is a random pick whatever the judge: E = E[(y - b)^2] = s^2 + b^2 (the issue-10 case:
+    # best_of_k_error_point(1.0, 2.5, 1.0, 0.5) used to return 1.249931788).
+    assert float(sel.best_of_k_error_point(1.0, a, b, s)) == pytest.approx(s**2 + b**2, rel=1e-12)
+
+
+def test_averaged_error_matches_nested_adaptive_quadrature():
+    s2, v = 0.5, 0.1
+    sd_b = np.sqrt(v)
+    for k in (8.0, 1e4):
+        teacher = float(sel.best_of_k_error(k, sel.SelectionGeometry.teacher(s2, v), judge_points=1))
+
+        def outer(b, k=k):
+            return float(sel.best_of_k_error_point(k, b, b, np.sqrt(s2))) * stats.norm(0, sd_b).pdf(b)
+
+        ref, _ = integrate.quad(outer, -12 * sd_b, 12 * sd_b, epsabs=0.0, epsrel=1e-12, limit=200)
+        assert teacher == pytest.approx(ref, rel=1e-8)
+    # A misspecified judge: a | b ~ N(slope b, resid^2), nested quad over b and the judge's residual z.
+    g = sel.SelectionGeometry(jnp.asarray(0.45), jnp.asarray(0.15), jnp.asarray(0.6), jnp.asarray(0.1))
+    slope, resid = 0.1 / 0.15, np.sqrt(0.6 - 0.1**2 / 0.15)
+    point = jax.jit(lambda a, b: sel.best_of_k_error_point(8.0, a, b, np.sqrt(0.45)))
+
+    def inner(b):
+        return integrate.quad(
+            lambda z: float(point(slope * b + resid * z, b)) * stats.norm.pdf(z), -10, 10, epsrel=1e-11
+        )[0]
+
+    ref, _ = integrate.quad(
+        lambda b: inner(b) * stats.norm(0, np.sqrt(0.15)).pdf(b), -10 * np.sqrt(0.15), 10 * np.sqrt(0.15), epsrel=1e-10
+    )
+    assert float(sel.best_of_k_error(8.0, g)) == pytest.approx(ref, rel=1e-8)
+
+
+def test_high_temperature_slope_matches_monte_carlo():
+    # T (E_T - E_inf) -> -(1 - 1/k)(2 s^4 + 4 Cov(a, b) s^2); common random numbers against T = 1e9.
+    g = sel.SelectionGeometry(jnp.asarray(0.45), jnp.asarray(0.15), jnp.asarray(0.6), jnp.asarray(0.1))
+    k, t = 8, 200.0
+    mc = jax.jit(lambda key, temp: sel.softmax_selection_error_mc(key, k, temp, g, 8000)[0])
+    d = np.array([t * (float(mc(jax.random.key(i), t)) - float(mc(jax.random.key(i), 1e9))) for i in range(8)])
+    limit = float(sel.softmax_high_temperature_slope(k, g))
+    assert limit == pytest.approx(-(1 - 1 / 8) * (2 * 0.45**2 + 4 * 0.1 * 0.45))
+    assert abs(d.mean() - limit) <= 3 * d.std(ddof=1) / np.sqrt(d.size) + 0.01 * abs(limit), (d.mean(), limit)

@@ -41,6 +41,7 @@ import scipy.linalg
 __all__ = [
     "fibonacci_sphere",
     "flat_torus",
+    "doughnut_torus",
     "knn_adjacency",
     "tangent_frames",
     "connection_laplacian",
@@ -76,6 +77,24 @@ def flat_torus(num_per_side: int) -> np.ndarray:
     t = 2 * np.pi * np.arange(num_per_side) / num_per_side
     th, ph = np.meshgrid(t, t, indexing="ij")
     return np.stack([np.cos(th), np.sin(th), np.cos(ph), np.sin(ph)], -1).reshape(-1, 4)
+
+
+def doughnut_torus(num_around: int, num_tube: int, major_radius: float = 2.0, minor_radius: float = 1.0) -> np.ndarray:
+    """A grid on the curved torus of revolution in R³ (a doughnut); shape ``(num_around · num_tube, 3)``.
+
+    Topologically the same as :func:`flat_torus` (it carries nowhere-vanishing tangent fields), but curved: its
+    Levi-Civita connection has holonomy, so it has no parallel tangent field.
+    """
+    for name, val in (("num_around", num_around), ("num_tube", num_tube)):
+        if not isinstance(val, int) or isinstance(val, bool) or val < 4:
+            raise ValueError(f"{name} must be an int >= 4, got {val!r}")
+    if not (0 < minor_radius < major_radius):
+        raise ValueError(f"need 0 < minor_radius < major_radius, got {minor_radius!r} and {major_radius!r}")
+    u = 2 * np.pi * np.arange(num_around) / num_around
+    v = 2 * np.pi * np.arange(num_tube) / num_tube
+    u, v = (a.ravel() for a in np.meshgrid(u, v, indexing="ij"))
+    ring = major_radius + minor_radius * np.cos(v)
+    return np.stack([ring * np.cos(u), ring * np.sin(u), minor_radius * np.sin(v)], axis=1)
 
 
 def _pairwise_sq(X):

@@ -29,10 +29,13 @@ best-of-k candidate is the one with the smallest distance, and since :math:`U = 
 .. math::
 
     E_k(a, b) = \mathbb E\big[(\hat y_{\rm sel} - b)^2\big]
-              = \int_0^1 h\big(G^{-1}(1 - V^{1/k})\big)\, dV,
+              = \int_0^1 h\big(G^{-1}(1 - V^{1/k})\big)\, dV
+              = \int_0^\infty k \big(1 - G(t)\big)^{k-1} G'(t)\, h(t)\, dt,
     \qquad h(t) = \frac{\varphi(a+t)(a+t-b)^2 + \varphi(a-t)(a-t-b)^2}{\varphi(a+t) + \varphi(a-t)},
 
-an exact one-dimensional integral (no simulation), evaluated here by Gauss–Legendre quadrature. When the
+an exact one-dimensional integral (no simulation), evaluated here in the distance :math:`t`, where the integrand
+is smooth, by a composite Gauss–Legendre rule on panels placed at quantiles of :math:`t_{\min}` (agreeing with
+adaptive quadrature to 1e-8 relative; see :func:`best_of_k_error_point`). When the
 judge is
 the teacher (:math:`a = b`) and :math:`b \sim N(0, v)` over test points, the nearest-point law
 :math:`G(t) \approx 2 t\, p(b)` gives the asymptote (derived for this suite, checked against the quadrature)
@@ -69,6 +72,7 @@ __all__ = [
     "random_pick_error",
     "best_of_k_constant",
     "softmax_selection_error_mc",
+    "softmax_high_temperature_slope",
 ]
 
 
@@ -209,73 +213,108 @@ def _legendre01(n: int) -> tuple[np.ndarray, np.ndarray]:
     return 0.5 * (x + 1.0), 0.5 * w
 
 
+# Tail probabilities P(t_min > t_j) that place the panel ends t_j of the composite rule: dense in both tails so
+# every panel holds a bounded share of the law of t_min, whatever k and however far the judge sits.
+_PANEL_TAILS = np.array(
+    [1.0 - 1e-13, 1.0 - 1e-9, 1.0 - 1e-6, 1.0 - 1e-4, 0.99, 0.95, 0.8, 0.5, 0.2, 0.05, 1e-2, 1e-4, 1e-7, 1e-11, 1e-16]
+)
+_LOG_PANEL_TAILS = np.log(_PANEL_TAILS)
+# Panel ends to ~1e-10 |a| + 12 s: ample, since the rule is exact on any partition and the bulk of t_min sits
+# at t >= ~1e-6 s for k <= 1e5.
+_BISECT_ITERS = 36
+
+
 def _distance_cdf(t: jax.Array, a: jax.Array, s: jax.Array) -> jax.Array:
-    """:math:`G(t) = P(|\\hat y - a| \\le t)` for :math:`\\hat y \\sim N(0, s^2)`."""
-    return ndtr((a + t) / s) - ndtr((a - t) / s)
+    r""":math:`G(t) = P(|\hat y - a| \le t)` for :math:`\hat y \sim N(0, s^2)`, without cancellation when the
+    judge sits far out (written with :math:`|a|`: :math:`G = \Phi((t - |a|)/s) - \Phi((-|a| - t)/s)`)."""
+    a = jnp.abs(a)
+    return ndtr((t - a) / s) - ndtr((-a - t) / s)
 
 
-def _distance_quantile(u: jax.Array, a: jax.Array, s: jax.Array, iters: int) -> jax.Array:
-    """:math:`G^{-1}(u)`: ``iters`` bisection steps on ``[0, |a| + 10 s]``, then Newton steps kept in the
-    bracket."""
-    lo = jnp.zeros_like(u)
-    hi = jnp.zeros_like(u) + jnp.abs(a) + 10.0 * s
+def _log_distance_survival(t: jax.Array, a: jax.Array, s: jax.Array) -> jax.Array:
+    r""":math:`\log(1 - G(t))`, accurate in both tails (``log1p(-G)`` while G is small, the sum of the two
+    normal tails once it is not)."""
+    g = _distance_cdf(t, a, s)
+    surv = ndtr((-jnp.abs(a) - t) / s) + ndtr((jnp.abs(a) - t) / s)
+    return jnp.where(g < 0.5, jnp.log1p(-jnp.minimum(g, 0.5)), jnp.log(jnp.maximum(surv, jnp.finfo(surv.dtype).tiny)))
+
+
+def _panel_ends(k: jax.Array, a: jax.Array, s: jax.Array, iters: int) -> jax.Array:
+    r"""Distances :math:`t_j` with :math:`P(t_{\min} > t_j) = (1 - G(t_j))^k` equal to ``_PANEL_TAILS``, by
+    ``iters`` bisection steps on :math:`[0, |a| + 12 s]` (the ends need not be exact: the composite rule
+    integrates the same function on any partition; bisection keeps them ordered)."""
+    dtype = jnp.result_type(float)
+    target = jnp.asarray(_LOG_PANEL_TAILS, dtype) / k  # log(1 - G(t_j))
+    lo = jnp.zeros_like(target)
+    hi = jnp.zeros_like(target) + jnp.abs(a) + 12.0 * s
 
     def bisect(_, bounds):
         lo, hi = bounds
         mid = 0.5 * (lo + hi)
-        below = _distance_cdf(mid, a, s) < u
-        return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
+        inside = _log_distance_survival(mid, a, s) > target  # 1 - G(mid) still above the target: go right
+        return jnp.where(inside, mid, lo), jnp.where(inside, hi, mid)
 
-    lo, hi = jax.lax.fori_loop(0, iters, bisect, (lo, hi))
-
-    def newton(_, t):
-        dens = (jnp.exp(-0.5 * ((a + t) / s) ** 2) + jnp.exp(-0.5 * ((a - t) / s) ** 2)) / (s * math.sqrt(2 * math.pi))
-        step = (_distance_cdf(t, a, s) - u) / jnp.maximum(dens, jnp.finfo(dens.dtype).tiny)
-        return jnp.clip(t - step, lo, hi)
-
-    return jax.lax.fori_loop(0, 4, newton, 0.5 * (lo + hi))
+    lo, hi = jax.lax.fori_loop(0, iters, bisect, (lo, hi), unroll=True)
+    ends = 0.5 * (lo + hi)
+    return jnp.concatenate([jnp.zeros((1,), dtype), ends, jnp.abs(a)[None] + 12.0 * s])
 
 
-def _conditional_error(t: jax.Array, a: jax.Array, b: jax.Array, s: jax.Array) -> jax.Array:
-    """:math:`h(t) = \\mathbb E[(\\hat y - b)^2 \\mid |\\hat y - a| = t]` (the two points a ± t,
-    density-weighted)."""
-    p_plus = jax.nn.sigmoid(-2.0 * a * t / s**2)  # φ(a+t) / (φ(a+t) + φ(a-t))
-    return p_plus * (a + t - b) ** 2 + (1.0 - p_plus) * (a - t - b) ** 2
+def _min_distance_integrand(t: jax.Array, k: jax.Array, a: jax.Array, b: jax.Array, s: jax.Array) -> jax.Array:
+    r"""Density of the smallest of k distances times the error given it: :math:`k (1 - G)^{k-1} g(t) h(t)`, with
+    :math:`g h = [\varphi((a+t)/s)(a+t-b)^2 + \varphi((a-t)/s)(a-t-b)^2] / s` (no division, no cancellation)."""
+    phi_p = jnp.exp(-0.5 * ((a + t) / s) ** 2)
+    phi_m = jnp.exp(-0.5 * ((a - t) / s) ** 2)
+    gh = (phi_p * (a + t - b) ** 2 + phi_m * (a - t - b) ** 2) / (s * math.sqrt(2.0 * math.pi))
+    return k * jnp.exp((k - 1.0) * _log_distance_survival(t, a, s)) * gh
 
 
 def best_of_k_error_point(
-    k: jax.Array, a: jax.Array, b: jax.Array, s: jax.Array, *, num_nodes: int = 64, bisect_iters: int = 16
+    k: jax.Array, a: jax.Array, b: jax.Array, s: jax.Array, *, num_nodes: int = 16, bisect_iters: int = _BISECT_ITERS
 ) -> jax.Array:
     r"""Exact mean squared error of the best-of-k candidate at one test point (quadrature, no simulation).
 
-    .. math:: E_k(a, b) = \int_0^1 h\big(G^{-1}(1 - V^{1/k})\big)\, dV,
+    .. math:: E_k(a, b) = \int_0^\infty k\,\big(1 - G(t)\big)^{k-1} g(t)\, h(t)\, dt,
+        \qquad g = G',
 
-    computed with ``num_nodes`` Gauss–Legendre nodes after the substitution :math:`V = W^2` (which tames the
-    logarithmic end-point singularity) and :math:`G^{-1}` by bisection refined with Newton steps. ``k`` may
-    be a non-integer float and is
-    traced, so a curve over k is one ``vmap``. Use float64 (``config.enable_x64()``) for k beyond ~10^4.
+    the law of the smallest distance :math:`t_{\min}` times the error given it. In :math:`t` the integrand is
+    smooth (a product of Gaussians and a power of normal tails), unlike the quantile form
+    :math:`\int_0^1 h(G^{-1}(1 - V^{1/k}))\,dV`, whose end points are singular (:math:`\sqrt{\log}` and
+    :math:`\log` type) when the judge sits several candidate sds away. The half-line is cut into 16 panels at
+    quantiles of :math:`t_{\min}` (tail probabilities from :math:`1 - 10^{-13}` down to :math:`10^{-16}`, ends
+    found by bisection, the last at :math:`|a| + 12 s`), each integrated with ``num_nodes`` Gauss–Legendre nodes.
+    Agreement with an adaptive quadrature (``scipy.integrate.quad`` at tolerance 1e-13) is better than 1e-8
+    relative in float64 for judges up to 8 sds away and k from 1 to 10^5 (``tests/scaling/test_selection.py``);
+    k = 1 gives :math:`s^2 + b^2`. ``k`` may be a non-integer float and is traced, so a curve over k is one
+    ``vmap``. Use float64 (``config.enable_x64()``): float32 holds ~1e-5.
 
     Args:
         k: number of candidates (>= 1), scalar.
         a: judge offset :math:`r - \mu` (scalar).
         b: target offset :math:`f^\star - \mu` (scalar).
         s: candidate standard deviation :math:`s > 0`.
-        num_nodes: quadrature nodes (static).
-        bisect_iters: bisection steps for :math:`G^{-1}` (static).
+        num_nodes: Gauss–Legendre nodes per panel (static, >= 2).
+        bisect_iters: bisection steps for each panel end (static, >= 1).
 
     Returns:
         Scalar :math:`E_k(a, b)`.
     """
     _check_k(k)
     check_positive("s", s)
+    num_nodes = check_int("num_nodes", num_nodes, min_value=2)
+    bisect_iters = check_int("bisect_iters", bisect_iters, min_value=1)
+    return _error_point(k, a, b, s, num_nodes, bisect_iters)
+
+
+@partial(jax.jit, static_argnums=(4, 5))
+def _error_point(k, a, b, s, num_nodes: int, bisect_iters: int) -> jax.Array:
     dtype = jnp.result_type(float)
-    w_nodes, w_weights = _legendre01(num_nodes)
-    w_nodes = jnp.asarray(w_nodes, dtype)
-    v = w_nodes**2
-    weights = jnp.asarray(w_weights, dtype) * 2.0 * w_nodes  # dV = 2 W dW
-    u = -jnp.expm1(jnp.log(v) / k)  # 1 - V^{1/k} ~ Beta(1, k)
-    t = _distance_quantile(u, a, s, bisect_iters)
-    return jnp.sum(weights * _conditional_error(t, a, b, s))
+    k, a, b, s = (jnp.asarray(x, dtype) for x in (k, a, b, s))
+    ends = _panel_ends(k, a, s, bisect_iters)
+    x, w = _legendre01(num_nodes)
+    x, w = jnp.asarray(x, dtype), jnp.asarray(w, dtype)
+    width = jnp.diff(ends)  # (P,)
+    t = ends[:-1, None] + width[:, None] * x[None, :]  # (P, n)
+    return jnp.sum(width[:, None] * w[None, :] * _min_distance_integrand(t, k, a, b, s))
 
 
 def _hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -310,8 +349,8 @@ def best_of_k_error(
     geometry: SelectionGeometry,
     *,
     num_points: int = 48,
-    judge_points: int = 16,
-    num_nodes: int = 64,
+    judge_points: int = 48,
+    num_nodes: int = 16,
 ) -> jax.Array:
     r"""Exact best-of-k error averaged over test points: :math:`\mathbb E_{(a,b)}[E_k(a, b)]`.
 
@@ -319,14 +358,16 @@ def best_of_k_error(
     the
     target offset :math:`b` and ``judge_points`` for the judge offset given it, :math:`a \mid b`. For the
     teacher
-    judge (:math:`a = b`) pass ``judge_points=1``, which is then exact and 16 times cheaper.
+    judge (:math:`a = b`) pass ``judge_points=1``, which is then exact and 48 times cheaper. With the defaults
+    the result agrees with nested adaptive quadrature to about 1e-8 relative (teacher: ~1e-14); 16 judge nodes
+    leave ~3e-5 for a judge with a wide :math:`a \mid b`.
 
     Args:
         k: number of candidates (>= 1), scalar (vmap for a curve).
         geometry: the :class:`SelectionGeometry`.
         num_points: Gauss–Hermite nodes for b (static).
         judge_points: Gauss–Hermite nodes for a | b (static; 1 only for a judge with Var(a | b) = 0).
-        num_nodes: Gauss–Legendre nodes of the inner integral (static).
+        num_nodes: Gauss–Legendre nodes per panel of the inner integral (static).
 
     Returns:
         Scalar mean squared error of the selected candidate against the target.
@@ -344,8 +385,8 @@ def best_of_k_curve(
     geometry: SelectionGeometry,
     *,
     num_points: int = 48,
-    judge_points: int = 16,
-    num_nodes: int = 64,
+    judge_points: int = 48,
+    num_nodes: int = 16,
 ) -> jax.Array:
     """:func:`best_of_k_error` at every entry of ``ks (m,)``: one compiled, vmapped call; returns ``(m,)``."""
     _check_k(ks)
@@ -371,7 +412,7 @@ def _best_of_k_error(
 ) -> jax.Array:
     a, b, w = _test_point_nodes(geometry, num_points, judge_points)
     s = jnp.sqrt(geometry.pred_var)
-    errs = jax.vmap(lambda ai, bi: best_of_k_error_point(k, ai, bi, s, num_nodes=num_nodes))(a, b)
+    errs = jax.vmap(lambda ai, bi: _error_point(k, ai, bi, s, num_nodes, _BISECT_ITERS))(a, b)
     return jnp.sum(w * errs)
 
 
@@ -408,6 +449,29 @@ def best_of_k_constant(pred_var: float, target_var: float) -> jax.Array:
             f"got {float(target_var):.4g}"
         )
     return math.pi * pred_var / jnp.sqrt(1.0 - 2.0 * target_var / pred_var)
+
+
+def softmax_high_temperature_slope(k: jax.Array, geometry: SelectionGeometry) -> jax.Array:
+    r"""Exact high-temperature limit of softmax selection: :math:`\lim_{T	o\infty} T\,(E_T - E_\infty)`.
+
+    With :math:`P(i) = e^{R_i/T}/\sum_j e^{R_j/T} = rac1kig(1 + (R_i - ar R)/Tig) + O(T^{-2})` and
+    i.i.d. candidates, :math:`E_T = E_\infty + rac{1 - 1/k}{T}\,\mathbb E_{a,b}\mathrm{Cov}ig(R, (\hat y - b)^2ig)
+    + O(T^{-2})`, and for :math:`R = -(\hat y - a)^2`, :math:`\hat y \sim N(0, s^2)`,
+    :math:`\mathrm{Cov}(R, (\hat y - b)^2) = -(2s^4 + 4ab\,s^2)`, so
+
+    .. math:: \lim_{T	o\infty} T\,(E_T - E_\infty) = -\Big(1 - rac1k\Big)ig(2 s^4 + 4\,\mathrm{Cov}(a, b)\, s^2ig).
+
+    Negative whenever the judge is positively correlated with the target (:math:`\mathrm{Cov}(a,b) > -s^2/2`):
+    cooling from :math:`T = \infty` helps first. It pins the direction of the temperature (a rule that favoured
+    *low* rewards would flip the sign). Derived for this suite; checked against Monte Carlo in the tests.
+
+    Args:
+        k: number of candidates (>= 1).
+        geometry: the :class:`SelectionGeometry`.
+    """
+    _check_k(k)
+    s2 = geometry.pred_var
+    return -(1.0 - 1.0 / jnp.asarray(k, s2.dtype)) * (2.0 * s2**2 + 4.0 * geometry.cross * s2)
 
 
 def softmax_selection_error_mc(

@@ -44,7 +44,7 @@ def _judge_scaling_compute(
     geometry = judge_geometry(ratio, noise_std, jnp.deg2rad(angle_deg))
     dtype = jnp.result_type(float)
     ks = jnp.asarray(JUDGE_PANEL_KS, dtype=dtype)
-    greedy = best_of_k_curve(ks, geometry, num_points=8, judge_points=6, num_nodes=24)
+    greedy = best_of_k_curve(ks, geometry, num_points=8, judge_points=6, num_nodes=8)
     # Softmax selection by Monte Carlo on one shared set of draws (common random numbers); k enters as a mask.
     k_ab, k_y = jax.random.split(key)
     z = jax.random.normal(k_ab, (2, sets), dtype)
@@ -67,7 +67,7 @@ def _judge_scaling_compute(
     s2 = geometry.pred_var
     ok = v < 0.5 * s2
     c = jnp.where(ok, jnp.pi * s2 / jnp.sqrt(jnp.where(ok, 1.0 - 2.0 * v / s2, 1.0)), 0.0)
-    at_k = best_of_k_error(k.astype(dtype), geometry, num_points=8, judge_points=6, num_nodes=24)
+    at_k = best_of_k_error(k.astype(dtype), geometry, num_points=8, judge_points=6, num_nodes=8)
     return {
         "ks": ks,
         "greedy": greedy,
