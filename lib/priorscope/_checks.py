@@ -106,7 +106,12 @@ def check_int(name: str, value: object, *, min_value: int | None = None, max_val
         ...
         ValueError: num_samples must be >= 1, got 0
     """
-    if isinstance(value, jax.Array) and is_concrete(value) and value.ndim == 0 and jnp.issubdtype(value.dtype, jnp.integer):
+    if (
+        isinstance(value, jax.Array)
+        and is_concrete(value)
+        and value.ndim == 0
+        and jnp.issubdtype(value.dtype, jnp.integer)
+    ):
         value = int(value)
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
@@ -211,7 +216,7 @@ def check_interval(
     else:
         bound = f"in {lo_b}{_num(low)}, {_num(high)}{hi_b}"
     if allow_inf:
-        full = f"be {bound} (not NaN)" if bound else "not be NaN"
+        full = f"be {bound} (inf allowed, not NaN)" if bound else "not be NaN"
     else:
         full = f"be finite and {bound}" if bound else "be finite"
     if not is_concrete(value):
@@ -327,7 +332,9 @@ def check_shape(name: str, value: object, shape: Sequence[int | None], *, what: 
     got = tuple(np.shape(value))  # type: ignore[arg-type]
     want = tuple(shape)
     if len(got) != len(want) or any(w is not None and g != w for g, w in zip(got, want, strict=True)):
-        shown = what or "(" + ", ".join("n" if w is None else str(w) for w in want) + ("," if len(want) == 1 else "") + ")"
+        shown = (
+            what or "(" + ", ".join("n" if w is None else str(w) for w in want) + ("," if len(want) == 1 else "") + ")"
+        )
         raise ValueError(f"{name} must have shape {shown}, got shape {got}")
 
 
@@ -340,3 +347,24 @@ def check_same_shape(name_a: str, a: object, name_b: str, b: object, *, axis: in
         return
     if len(sa) <= abs(axis) - (axis < 0) or len(sb) <= abs(axis) - (axis < 0) or sa[axis] != sb[axis]:
         raise ValueError(f"{name_a} and {name_b} must have the same size along axis {axis}, got shapes {sa} and {sb}")
+
+
+def is_data(*values: object) -> bool:
+    """True when constructor fields hold user data worth validating in ``__post_init__``.
+
+    JAX rebuilds registered dataclasses with placeholders (``None``, sentinel objects, tracers, integer axis specs
+    for ``vmap``); those are skipped, so raw constructors validate what a user passes without breaking
+    ``jit``/``vmap``/``tree_map``. Traced values are checked by the functions that use them.
+    """
+    plain_ints = True
+    for v in values:
+        if v is None or isinstance(v, jax.core.Tracer):
+            return False
+        if isinstance(v, bool | int):
+            continue
+        if not isinstance(v, float | np.ndarray | np.generic | jax.Array | list | tuple):
+            return False
+        if not is_concrete(v):
+            return False
+        plain_ints = False
+    return not plain_ints
