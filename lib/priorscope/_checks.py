@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import equinox as eqx
 import jax
@@ -50,8 +50,6 @@ __all__ = [
     "check_same_shape",
     "check_type",
 ]
-
-T = TypeVar("T")
 
 
 def is_concrete(x: object) -> bool:
@@ -148,7 +146,7 @@ def check_float(name: str, value: object) -> float:
     return out
 
 
-def check_choice(name: str, value: T, options: Iterable[T]) -> T:
+def check_choice[T](name: str, value: T, options: Iterable[T]) -> T:
     """``value`` if it is one of ``options``, else a ValueError listing them (with a "did you mean" suggestion).
 
     Examples:
@@ -172,7 +170,7 @@ def check_choice(name: str, value: T, options: Iterable[T]) -> T:
     return value
 
 
-def check_type(name: str, value: T, types: type | tuple[type, ...], what: str) -> T:
+def check_type[T](name: str, value: T, types: type | tuple[type, ...], what: str) -> T:
     """``value`` if it is an instance of ``types``, else a TypeError naming ``name`` and ``what`` was expected."""
     if not isinstance(value, types):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
@@ -183,7 +181,7 @@ def check_type(name: str, value: T, types: type | tuple[type, ...], what: str) -
 # Values: checked in Python when concrete, at run time when traced
 
 
-def check_interval(
+def check_interval[T](
     name: str,
     value: T,
     low: float = -math.inf,
@@ -239,28 +237,28 @@ def check_interval(
     return value
 
 
-def check_in_range(name: str, value: T, low: float, high: float) -> T:
+def check_in_range[T](name: str, value: T, low: float, high: float) -> T:
     """``value`` if every entry is finite and in the closed interval ``[low, high]`` (see :func:`check_interval`)."""
     return check_interval(name, value, low, high)
 
 
-def check_positive(name: str, value: T, *, allow_zero: bool = False, allow_inf: bool = False) -> T:
+def check_positive[T](name: str, value: T, *, allow_zero: bool = False, allow_inf: bool = False) -> T:
     """``value`` if it is non-empty with every entry > 0 (>= 0 with ``allow_zero``) and finite (``+inf`` allowed
     with ``allow_inf``), else a ValueError naming ``name``; traced values are checked at run time."""
     return check_interval(name, value, 0.0, math.inf, low_open=not allow_zero, allow_inf=allow_inf)
 
 
-def check_nonnegative(name: str, value: T) -> T:
+def check_nonnegative[T](name: str, value: T) -> T:
     """``value`` if every entry is finite and >= 0, else a ValueError naming ``name``."""
     return check_positive(name, value, allow_zero=True)
 
 
-def check_probability(name: str, value: T) -> T:
+def check_probability[T](name: str, value: T) -> T:
     """``value`` if every entry is a probability in [0, 1], else a ValueError naming ``name``."""
     return check_interval(name, value, 0.0, 1.0)
 
 
-def check_finite(name: str, value: T) -> T:
+def check_finite[T](name: str, value: T) -> T:
     """``value`` if it holds no NaN or ±inf, else a ValueError naming ``name`` with the number of bad entries."""
     if not is_concrete(value):
         return _traced(name, value, ~jnp.isfinite(jnp.asarray(value)), "be finite (no NaN or inf)")
@@ -271,7 +269,7 @@ def check_finite(name: str, value: T) -> T:
     return value
 
 
-def check_probabilities(name: str, p: T, *, atol: float = 1e-6) -> T:
+def check_probabilities[T](name: str, p: T, *, atol: float = 1e-6) -> T:
     """``p`` if it is a probability vector (entries in [0, 1] summing to 1 along the last axis)."""
     if not is_concrete(p):
         arr = jnp.asarray(p)
@@ -284,7 +282,7 @@ def check_probabilities(name: str, p: T, *, atol: float = 1e-6) -> T:
     return p
 
 
-def check_weights(name: str, w: T) -> T:
+def check_weights[T](name: str, w: T) -> T:
     """``w`` if it is a non-empty vector of finite, non-negative weights with a positive sum (need not sum to 1)."""
     if not is_concrete(w):
         arr = jnp.asarray(w)
@@ -297,16 +295,20 @@ def check_weights(name: str, w: T) -> T:
     return w
 
 
-def check_increasing(name: str, value: T, *, strict: bool = True) -> T:
-    """``value`` if it is a finite 1-D sequence that increases (strictly unless ``strict=False``)."""
-    word = "strictly increasing" if strict else "non-decreasing"
+def check_increasing[T](name: str, value: T, *, strict: bool = True, decreasing: bool = False) -> T:
+    """``value`` if it is a finite 1-D sequence that increases (strictly unless ``strict=False``; ``decreasing``
+    reverses the direction)."""
+    word = ("strictly " if strict else "non-") + (
+        ("decreasing" if strict else "increasing") if decreasing else ("increasing" if strict else "decreasing")
+    )
+    sign = -1.0 if decreasing else 1.0
     if not is_concrete(value):
         arr = jnp.asarray(value)
-        step = jnp.diff(arr)
+        step = sign * jnp.diff(arr)
         bad = jnp.any(~jnp.isfinite(arr)) | jnp.any((step <= 0) if strict else (step < 0))
         return _traced(name, value, bad, f"be finite and {word}")
     arr = np.asarray(check_finite(name, _as_float_array(name, value)))
-    step = np.diff(arr)
+    step = sign * np.diff(arr)
     bad = (step <= 0) if strict else (step < 0)
     if np.any(bad):
         i = int(np.argmax(bad))

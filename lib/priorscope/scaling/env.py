@@ -37,7 +37,14 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from priorscope._checks import check_in_range, check_int, check_positive
+from priorscope._checks import (
+    check_finite,
+    check_in_range,
+    check_int,
+    check_positive,
+    check_probability,
+    is_data,
+)
 
 __all__ = [
     "ReasoningEnv",
@@ -85,6 +92,14 @@ class ReasoningEnv:
     skill: jax.Array
     self_correct: jax.Array
     lucky: jax.Array
+
+    def __post_init__(self):
+        # the raw constructor validates too (the factory also converts); JAX's rebuilds with tracers are skipped
+        check_int("num_steps", self.num_steps, min_value=1)
+        if is_data(self.skill, self.self_correct, self.lucky):
+            check_finite("skill", self.skill)
+            check_probability("self_correct", self.self_correct)
+            check_probability("lucky", self.lucky)
 
 
 def reasoning_env(num_steps: int, *, skill: float = 0.0, self_correct: float = 0.0, lucky: float = 0.0):
@@ -181,7 +196,7 @@ def first_error_pmf(err_prob: jax.Array, num_steps: int) -> jax.Array:
     """
     num_steps = check_int("num_steps", num_steps, min_value=1)
     t = jnp.arange(num_steps + 1)
-    p = jnp.asarray(err_prob)
+    p = jnp.asarray(check_probability("err_prob", err_prob))
     return jnp.where(t < num_steps, (1 - p) ** t * p, (1 - p) ** num_steps)
 
 
@@ -316,6 +331,14 @@ class FeatureSpec:
     noise: jax.Array
     late_fraction: jax.Array
     lag: int = field(default=2)
+
+    def __post_init__(self):
+        check_int("lag", self.lag, min_value=1)
+        if is_data(self.signal, self.state_signal, self.answer_signal, self.noise, self.late_fraction):
+            for name in ("signal", "state_signal", "answer_signal"):
+                check_finite(name, getattr(self, name))
+            check_positive("noise", self.noise)
+            check_probability("late_fraction", self.late_fraction)
 
 
 def feature_spec(

@@ -27,7 +27,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from priorscope._checks import check_choice, check_int, check_positive
+from priorscope._checks import (
+    check_choice,
+    check_finite,
+    check_in_range,
+    check_int,
+    check_positive,
+    check_probability,
+)
 from priorscope.scaling.env import ReasoningEnv, _bridge_rewards, expand_candidates, partial_and_full_rewards
 from priorscope.scaling.prm import PRMParams, prm_logits
 from priorscope.scaling.selection import best_of_k_index, best_of_k_success
@@ -110,6 +117,16 @@ def _check_beams(num_beams, beam_width, num_steps, num_tokens):
         raise ValueError(f"num_beams must be a multiple of beam_width, got {num_beams} and {beam_width}")
 
 
+def _check_er_sizes(num_beams, beam_width, num_steps, num_tokens):
+    num_beams = check_int("num_beams", num_beams, min_value=1)
+    beam_width = check_int("beam_width", beam_width, min_value=1)
+    if num_beams % beam_width:
+        raise ValueError(f"num_beams must be a multiple of beam_width={beam_width}, got {num_beams}")
+    num_steps = check_int("num_steps", num_steps, min_value=1)
+    num_tokens = check_int("num_tokens", num_tokens, min_value=1)
+    return num_beams, beam_width, num_steps, num_tokens
+
+
 def er_beam_search(
     key: jax.Array,
     tau: jax.Array,
@@ -146,6 +163,12 @@ def er_beam_search(
     Returns:
         An :class:`ERResult`.
     """
+    num_beams, beam_width, num_steps, num_tokens = _check_er_sizes(num_beams, beam_width, num_steps, num_tokens)
+    # tau outside [1, L] used to be clipped silently; a traced slider value is checked at run time
+    tau = check_in_range("tau", tau, 1.0, float(num_tokens))
+    noise = check_positive("noise", noise)
+    late_fraction = check_probability("late_fraction", late_fraction)
+    kappa = check_finite("kappa", kappa)
     keep = num_beams // beam_width
     tau_i = jnp.clip(jnp.round(jnp.asarray(tau)).astype(jnp.int32), 1, num_tokens)
 

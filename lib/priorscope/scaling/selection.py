@@ -53,7 +53,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import ndtr
 
-from priorscope._checks import check_in_range, check_int, check_positive, is_concrete
+from priorscope._checks import (
+    check_finite,
+    check_in_range,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    is_concrete,
+    is_data,
+)
 
 __all__ = [
     "SelectionGeometry",
@@ -189,6 +197,19 @@ class SelectionGeometry:
     target_var: jax.Array
     judge_var: jax.Array
     cross: jax.Array
+
+    def __post_init__(self):
+        if is_data(self.pred_var, self.target_var, self.judge_var, self.cross):
+            check_nonnegative("pred_var", self.pred_var)
+            check_nonnegative("target_var", self.target_var)
+            check_nonnegative("judge_var", self.judge_var)
+            check_finite("cross", self.cross)
+            bound = np.sqrt(np.asarray(self.judge_var, float) * np.asarray(self.target_var, float))
+            if np.any(np.abs(np.asarray(self.cross, float)) > bound * (1 + 1e-6) + 1e-12):
+                raise ValueError(
+                    "cross must satisfy |cross| <= sqrt(judge_var * target_var) (a covariance), "
+                    f"got cross {np.asarray(self.cross)} with bound {bound}"
+                )
 
     @staticmethod
     def teacher(pred_var: float, target_var: float) -> SelectionGeometry:
