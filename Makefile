@@ -39,20 +39,25 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup  ## set up, then open the course index in JupyterLab
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) index.md
 
-test: setup  ## set up, then run lint, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
+NOTEBOOKS := tutorials/*.md notebooks/*.md
+
+test: setup  ## set up, then run lint, type check, doctests, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
 	$(VENV)/bin/ruff check lib tests tools benchmarks
 	$(VENV)/bin/ruff format --check lib tests tools benchmarks
+	$(VENV)/bin/basedpyright
 	$(PY) tools/curriculum.py --check
-	$(VENV)/bin/pytest -n $(WORKERS) --dist load $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) --dist load --doctest-modules lib/priorscope tests $(PYTEST_ARGS)
 
-test-unit: setup  ## only the unit tests of lib/
-	$(VENV)/bin/pytest -m "not notebooks and not browser" $(PYTEST_ARGS)
+test-unit: setup  ## only the unit tests and doctests of lib/
+	$(VENV)/bin/pytest -m "not notebooks and not browser" --doctest-modules lib/priorscope tests $(PYTEST_ARGS)
 
 test-notebooks: setup  ## only execute the notebooks (fast mode) and sweep their panels
 	$(VENV)/bin/pytest -n $(WORKERS) --dist load -m notebooks $(PYTEST_ARGS)
 
-lint: setup  ## ruff
+lint: setup  ## ruff (library, tests, tools and the notebooks' code cells) and basedpyright (basic mode) over lib/
 	$(VENV)/bin/ruff check lib tests tools benchmarks && $(VENV)/bin/ruff format --check lib tests tools benchmarks
+	$(VENV)/bin/nbqa ruff $(NOTEBOOKS)
+	$(VENV)/bin/basedpyright
 
 format: setup  ## ruff format + fixes
 	$(VENV)/bin/ruff format lib tests tools benchmarks && $(VENV)/bin/ruff check --fix lib tests tools benchmarks

@@ -108,9 +108,9 @@ def make_bimodal_toy(
     Raises:
         ValueError: for a non-positive scale or a ``left_weight`` outside (0, 1).
     """
-    check_positive("prior_scale", prior_scale)
-    check_finite("separation", separation)
-    check_positive("scale", scale)
+    prior_scale = check_positive("prior_scale", prior_scale)
+    separation = check_finite("separation", separation)
+    scale = check_positive("scale", scale)
     if not 0.0 < check_probability("left_weight", left_weight) < 1.0:
         raise ValueError(f"left_weight must lie in (0, 1), got {left_weight}")
     return BumpLikelihoodToy(

@@ -70,7 +70,7 @@ def grpo_advantages(rewards: jax.Array, eps: float = 1e-6) -> jax.Array:
     r"""GRPO: :math:`(r_i - \bar r)/(\mathrm{std}(r) + \epsilon)` for one group ``(G,)`` (population std)."""
     rewards = jnp.asarray(rewards)
     _check_group(rewards)
-    check_positive("eps", eps)
+    eps = check_positive("eps", eps)
     return (rewards - rewards.mean()) / (rewards.std() + eps)
 
 
@@ -78,7 +78,7 @@ def dr_grpo_advantages(rewards: jax.Array, max_len: float = 1.0) -> jax.Array:
     r"""Dr.GRPO: :math:`(r_i - \bar r)/L_{\max}` for one group ``(G,)``."""
     rewards = jnp.asarray(rewards)
     _check_group(rewards)
-    check_positive("max_len", max_len)
+    max_len = check_positive("max_len", max_len)
     return (rewards - rewards.mean()) / max_len
 
 
@@ -114,9 +114,9 @@ def canon_advantages(
         alpha: inter-group scale :math:`\alpha > 0`.
         max_len: constant normaliser :math:`L_{\max} > 0`.
     """
-    check_in_range("mu", mu, 0.0, 1.0)
-    check_positive("alpha", alpha)
-    check_positive("max_len", max_len)
+    mu = check_in_range("mu", mu, 0.0, 1.0)
+    alpha = check_positive("alpha", alpha)
+    max_len = check_positive("max_len", max_len)
     inter, intra = canon_components(rewards, metric, alpha)
     return (mu * inter + (1.0 - mu) * intra) / max_len
 
@@ -172,7 +172,7 @@ def make_direction_flip_bandit(
     """Two levels: easy (slope ``-slope``, offset ``easy_offset``) and hard (slope ``+slope``), drawn
     equally."""
     num_strategies = check_int("num_strategies", num_strategies, min_value=2)
-    check_positive("quality_noise", quality_noise, allow_zero=True)
+    quality_noise = check_positive("quality_noise", quality_noise, allow_zero=True)
     lengths = jnp.linspace(-1.0, 1.0, num_strategies)
     quality = quality_noise * jax.random.normal(key, (num_strategies,))
     offsets = jnp.asarray([easy_offset, hard_offset])[:, None]
@@ -261,11 +261,11 @@ def train_bandit(
     num_updates = check_int("num_updates", num_updates, min_value=1)
     num_prompts = check_int("num_prompts", num_prompts, min_value=1)
     group_size = check_int("group_size", group_size, min_value=2)
-    check_positive("learning_rate", learning_rate)
-    check_in_range("mu", mu, 0.0, 1.0)
-    check_positive("alpha", alpha)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    mu = check_in_range("mu", mu, 0.0, 1.0)
+    alpha = check_positive("alpha", alpha)
     if is_concrete(shaping):
-        check_in_range("shaping", shaping, 0.0, 100.0)
+        shaping = check_in_range("shaping", shaping, 0.0, 100.0)
     rule, normalize, random_split, mu_, alpha_, shaping_ = _ESTIMATOR_SPECS[estimator]
     f = jnp.result_type(float)
     return _train(
@@ -322,9 +322,9 @@ def train_canon_family(
         raise ValueError(f"group_size must be even for train_canon_family, got {group_size}")
     num_updates = check_int("num_updates", num_updates, min_value=1)
     num_prompts = check_int("num_prompts", num_prompts, min_value=1)
-    check_in_range("mu", mu, 0.0, 1.0)
-    check_positive("alpha", alpha)
-    check_positive("learning_rate", learning_rate)
+    mu = check_in_range("mu", mu, 0.0, 1.0)
+    alpha = check_positive("alpha", alpha)
+    learning_rate = check_positive("learning_rate", learning_rate)
     f = jnp.result_type(float)
     mu, alpha, shaping = (jnp.asarray(x, f) for x in (mu, alpha, shaping))
     if not mu.shape == alpha.shape == shaping.shape or mu.ndim != 1:

@@ -74,7 +74,7 @@ def teacher_student_data(
     """
     num_train = check_int("num_train", num_train, min_value=1)
     dim = check_int("dim", dim, min_value=1)
-    check_positive("noise_std", noise_std)
+    noise_std = check_positive("noise_std", noise_std)
     k_w, k_x, k_e = jax.random.split(key, 3)
     w_star = jax.random.normal(k_w, (dim,))
     features = jax.random.normal(k_x, (num_train, dim)) / jnp.sqrt(dim)
@@ -98,8 +98,8 @@ def blr_posterior(features: jax.Array, y: jax.Array, noise_std: float, prior_std
     check_ndim("y", y, 1)
     if features.shape[0] != y.shape[0]:
         raise ValueError(f"features and y must have the same n, got {features.shape[0]} and {y.shape[0]}")
-    check_positive("noise_std", noise_std)
-    check_positive("prior_std", prior_std)
+    noise_std = check_positive("noise_std", noise_std)
+    prior_std = check_positive("prior_std", prior_std)
     d = features.shape[1]
     precision = jnp.eye(d) / prior_std**2 + features.T @ features / noise_std**2
     chol = jnp.linalg.cholesky(precision)
@@ -110,7 +110,7 @@ def blr_posterior(features: jax.Array, y: jax.Array, noise_std: float, prior_std
 
 def blr_predictive(posterior: BLRPosterior, features: jax.Array, noise_std: float) -> tuple[jax.Array, jax.Array]:
     """Posterior predictive mean and variance (noise included) at ``features (m, d)``: two ``(m,)`` arrays."""
-    check_positive("noise_std", noise_std)
+    noise_std = check_positive("noise_std", noise_std)
     mean = features @ posterior.mean
     var = jnp.einsum("md,de,me->m", features, posterior.cov, features) + noise_std**2
     return mean, var
@@ -137,8 +137,8 @@ def deterministic_equivalent(ratio: jax.Array, noise_std: jax.Array) -> tuple[ja
     Returns:
         ``(v, s2)`` scalars.
     """
-    check_positive("ratio", ratio)
-    check_positive("noise_std", noise_std)
+    ratio = check_positive("ratio", ratio)
+    noise_std = check_positive("noise_std", noise_std)
     s2n = noise_std**2
     bq = s2n + ratio - 1.0
     # Stable positive root of s2n g^2 + bq g - 1 = 0.
@@ -153,7 +153,7 @@ def misspecified_judge(key: jax.Array, w_star: jax.Array, angle: float) -> jax.A
     :math:`w_R = \cos\theta\, w^\star + \sin\theta\, u` with :math:`u` a random direction orthogonal to
     :math:`w^\star` and :math:`|u| = |w^\star|`.
     """
-    check_in_range("angle", angle, 0.0, jnp.pi)
+    angle = check_in_range("angle", angle, 0.0, jnp.pi)
     u = jax.random.normal(key, w_star.shape)
     u = u - (u @ w_star) / (w_star @ w_star) * w_star
     u = u * jnp.linalg.norm(w_star) / jnp.linalg.norm(u)
@@ -193,7 +193,7 @@ def empirical_geometry(
     - m|^2/d`,
     and likewise for the judge.
     """
-    check_positive("noise_std", noise_std)
+    noise_std = check_positive("noise_std", noise_std)
     d = w_star.shape[0]
     eb, ea = w_star - posterior.mean, w_judge - posterior.mean
     return SelectionGeometry(jnp.trace(posterior.cov) / d + noise_std**2, eb @ eb / d, ea @ ea / d, ea @ eb / d)
@@ -236,7 +236,7 @@ def simulate_selection_errors(
     k = check_int("k", k, min_value=1)
     num_tests = check_int("num_tests", num_tests, min_value=1)
     if temperature is not None:
-        check_positive("temperature", temperature)
+        temperature = check_positive("temperature", temperature)
     d = w_star.shape[0]
     k_x, k_y, k_s = jax.random.split(key, 3)
     phi = jax.random.normal(k_x, (num_tests, d)) / jnp.sqrt(d)

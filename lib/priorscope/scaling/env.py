@@ -115,8 +115,8 @@ def reasoning_env(num_steps: int, *, skill: float = 0.0, self_correct: float = 0
         The environment (a frozen pytree; ``skill``, ``self_correct``, ``lucky`` are traced leaves).
     """
     num_steps = check_int("num_steps", num_steps, min_value=1)
-    check_in_range("self_correct", self_correct, 0.0, 1.0)
-    check_in_range("lucky", lucky, 0.0, 1.0)
+    self_correct = check_in_range("self_correct", self_correct, 0.0, 1.0)
+    lucky = check_in_range("lucky", lucky, 0.0, 1.0)
     return ReasoningEnv(
         num_steps, jnp.asarray(skill, float), jnp.asarray(self_correct, float), jnp.asarray(lucky, float)
     )
@@ -146,7 +146,7 @@ def step_error_prob(difficulty: jax.Array, skill: jax.Array) -> jax.Array:
 def sample_difficulties(key: jax.Array, num_problems: int, *, mean: float = 0.0, scale: float = 1.0) -> jax.Array:
     """δ ~ N(mean, scale²) for ``num_problems`` problems; returns (num_problems,)."""
     num_problems = check_int("num_problems", num_problems, min_value=1)
-    check_positive("scale", scale)
+    scale = check_positive("scale", scale)
     return mean + scale * jax.random.normal(key, (num_problems,))
 
 
@@ -351,8 +351,8 @@ def feature_spec(
     lag: int = 2,
 ) -> FeatureSpec:
     """Build a :class:`FeatureSpec`, checking ranges (noise > 0, late_fraction in [0, 1], lag ≥ 1)."""
-    check_positive("noise", noise)
-    check_in_range("late_fraction", late_fraction, 0.0, 1.0)
+    noise = check_positive("noise", noise)
+    late_fraction = check_in_range("late_fraction", late_fraction, 0.0, 1.0)
     lag = check_int("lag", lag, min_value=1)
     f = lambda x: jnp.asarray(x, float)
     return FeatureSpec(f(signal), f(state_signal), f(answer_signal), f(noise), f(late_fraction), lag)

@@ -53,8 +53,8 @@ __all__ = [
 
 def observed_scores(pis: jax.Array, theta: jax.Array) -> jax.Array:
     r"""The judge's score laws :math:`\gamma = \pi\Theta`: ``pis (K, M)``, ``theta (M, M)`` → ``(K, M)``."""
-    check_probabilities("pis", pis)
-    check_probabilities("theta", theta)
+    pis = check_probabilities("pis", pis)
+    theta = check_probabilities("theta", theta)
     pis, theta = jnp.asarray(pis), jnp.asarray(theta)
     if theta.ndim != 2 or theta.shape[0] != theta.shape[1] or pis.shape[-1] != theta.shape[0]:
         raise ValueError(f"theta must be (M, M) with M = pis.shape[-1], got pis {pis.shape} and theta {theta.shape}")
@@ -81,7 +81,7 @@ def discretized_judge(num_levels: int, bias: jax.Array, noise: jax.Array) -> jax
         ``(M, M)`` row-stochastic confusion matrix.
     """
     num_levels = check_int("num_levels", num_levels, min_value=2)
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     lv = jnp.arange(num_levels, dtype=jnp.result_type(float))
     logits = -((lv[None, :] - lv[:, None] - bias) ** 2) / (2.0 * noise**2)
     return jax.nn.softmax(logits, axis=-1)
@@ -112,7 +112,7 @@ def mixing_pair(
     target = check_int("target", target, min_value=0, max_value=m - 1)
     if source == target:
         raise ValueError(f"source and target must differ, got {source} and {target}")
-    check_in_range("eps", eps, 0.0, 0.999)
+    eps = check_in_range("eps", eps, 0.0, 0.999)
     row = (theta[source] - eps * theta[target]) / (1.0 - eps)
     theta2 = theta.at[source].set(row)
     moved = eps * pis[:, source]
@@ -127,8 +127,8 @@ def judge_prior_concentration(num_levels: int, kappa: jax.Array, eps: jax.Array)
     ``kappa`` is how strongly we believe the judge is accurate; ``eps`` in (0, 1] spreads mass off the diagonal.
     """
     num_levels = check_int("num_levels", num_levels, min_value=2)
-    check_positive("kappa", kappa)
-    check_in_range("eps", eps, 1e-6, 1.0)
+    kappa = check_positive("kappa", kappa)
+    eps = check_in_range("eps", eps, 1e-6, 1.0)
     eye = jnp.eye(num_levels)
     return kappa * ((1.0 - eps) * eye + eps / num_levels)
 
@@ -169,7 +169,7 @@ def plugin_intervals(counts: jax.Array, level: float = 0.9) -> tuple[jax.Array, 
     Returns:
         ``(estimate, lower, upper)``, each ``(K,)``.
     """
-    check_in_range("level", level, 1e-6, 1.0 - 1e-6)
+    level = check_in_range("level", level, 1e-6, 1.0 - 1e-6)
     counts = jnp.asarray(counts)
     n = counts.sum(-1)
     gamma = counts / n[:, None]
@@ -182,7 +182,7 @@ def plugin_intervals(counts: jax.Array, level: float = 0.9) -> tuple[jax.Array, 
 
 def posterior_intervals(pi_draws: jax.Array, level: float = 0.9) -> tuple[jax.Array, jax.Array, jax.Array]:
     r"""Posterior mean and equal-tailed credible interval of :math:`\mathbb E[S_k]` from draws ``(S, K, M)``."""
-    check_in_range("level", level, 1e-6, 1.0 - 1e-6)
+    level = check_in_range("level", level, 1e-6, 1.0 - 1e-6)
     es = expected_score(pi_draws)
     q = jnp.quantile(es, jnp.asarray([0.5 - 0.5 * level, 0.5 + 0.5 * level]), axis=0)
     return es.mean(0), q[0], q[1]

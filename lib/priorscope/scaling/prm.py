@@ -249,9 +249,9 @@ def train_prm(
     """
     hidden = check_int("hidden", hidden, min_value=0)
     num_iters = check_int("num_iters", num_iters, min_value=1)
-    check_positive("learning_rate", learning_rate)
-    check_positive("weight_decay", weight_decay, allow_zero=True)
-    check_in_range("targets", targets, 0.0, 1.0)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+    targets = check_in_range("targets", targets, 0.0, 1.0)
     if features.ndim != 3 or features.shape[:2] != targets.shape or targets.shape != mask.shape:
         raise ValueError(
             f"features must be (n, T, F) and targets/mask (n, T), got {features.shape}, {targets.shape}, {mask.shape}"
@@ -261,7 +261,7 @@ def train_prm(
 
 def predict_first_error(scores: jax.Array, threshold: float = 0.5) -> jax.Array:
     """First step scored below ``threshold`` (T when none): (..., T) → (...,)."""
-    check_in_range("threshold", threshold, 0.0, 1.0)
+    threshold = check_in_range("threshold", threshold, 0.0, 1.0)
     return _first_true(scores < threshold)
 
 
@@ -335,8 +335,8 @@ def annotate(
     num_problems = check_int("num_problems", num_problems, min_value=1)
     num_responses = check_int("num_responses", num_responses, min_value=1)
     num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
-    check_in_range("judge_hit", judge_hit, 0.0, 1.0)
-    check_in_range("judge_false_alarm", judge_false_alarm, 0.0, 1.0)
+    judge_hit = check_in_range("judge_hit", judge_hit, 0.0, 1.0)
+    judge_false_alarm = check_in_range("judge_false_alarm", judge_false_alarm, 0.0, 1.0)
     active = num_rollouts if active_rollouts is None else active_rollouts
     arrays = _annotate(
         key,
@@ -637,10 +637,10 @@ def train_biprm(
     """
     num_iters = check_int("num_iters", num_iters, min_value=1)
     gate_hidden = check_int("gate_hidden", gate_hidden, min_value=0)
-    check_positive("learning_rate", learning_rate)
-    check_in_range("targets", targets, 0.0, 1.0)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    targets = check_in_range("targets", targets, 0.0, 1.0)
     if fixed_gate is not None:
-        check_in_range("fixed_gate", fixed_gate, 0.0, 1.0)
+        fixed_gate = check_in_range("fixed_gate", fixed_gate, 0.0, 1.0)
     gate = jnp.asarray(0.5 if fixed_gate is None else fixed_gate, float)
     return _train_biprm(
         key, features, targets, mask, learning_rate, gate, jnp.asarray(fixed_gate is not None), num_iters, gate_hidden
@@ -752,7 +752,7 @@ def scan_dataset(
     to equal totals, as the official ``dataset/SCAN-Base/process.py`` does by subsampling.
     """
     num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
-    check_in_range("threshold", threshold, 0.0, 1.0)
+    threshold = check_in_range("threshold", threshold, 0.0, 1.0)
     data = annotate(
         key,
         annotator,

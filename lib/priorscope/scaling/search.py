@@ -208,7 +208,7 @@ def drop_best_prob(margin: jax.Array, tau: jax.Array, noise: jax.Array, num_cand
     """
     num_candidates = check_int("num_candidates", num_candidates, min_value=2)
     keep = check_int("keep", keep, min_value=1, max_value=num_candidates - 1)
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     x, w = np.polynomial.hermite_e.hermegauss(64)
     x, w = jnp.asarray(x), jnp.asarray(w / np.sqrt(2 * np.pi))
     shift = jnp.asarray(margin) * jnp.sqrt(jnp.asarray(tau, float)) / jnp.asarray(noise)
@@ -268,7 +268,7 @@ def er_experiment(
     """
     check_int("num_problems", num_problems, min_value=1)
     _check_beams(num_beams, beam_width, num_steps, num_tokens)
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     return _er_experiment(
         key,
         tau,
@@ -303,7 +303,7 @@ def drop_best_rate(
     num_candidates = check_int("num_candidates", num_candidates, min_value=2)
     keep = check_int("keep", keep, min_value=1, max_value=num_candidates - 1)
     num_reps = check_int("num_reps", num_reps, min_value=1)
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     quality = jnp.zeros(num_candidates).at[0].set(margin)
 
     def one(k):

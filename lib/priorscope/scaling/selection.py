@@ -110,7 +110,7 @@ def softmax_selection_probs(rewards: jax.Array, temperature: jax.Array) -> jax.A
     Returns:
         ``(..., k)`` probabilities summing to 1.
     """
-    check_positive("temperature", temperature)
+    temperature = check_positive("temperature", temperature)
     rewards = jnp.asarray(rewards)
     if rewards.ndim < 1 or rewards.shape[-1] < 1:
         raise ValueError(f"rewards must have a last axis of length k >= 1, got shape {rewards.shape}")
@@ -144,7 +144,7 @@ def weighted_vote(answers: jax.Array, weights: jax.Array, num_classes: int) -> j
         ``(...)`` winning answers.
     """
     num_classes = check_int("num_classes", num_classes, min_value=1)
-    check_positive("weights", weights, allow_zero=True)
+    weights = check_positive("weights", weights, allow_zero=True)
     answers = jnp.asarray(answers)
     if is_concrete(answers) and answers.size and (int(answers.min()) < 0 or int(answers.max()) >= num_classes):
         raise ValueError(f"answers must lie in [0, {num_classes - 1}], got range [{answers.min()}, {answers.max()}]")
@@ -166,7 +166,7 @@ def best_of_k_success(p: jax.Array, k: jax.Array) -> jax.Array:
         p: per-attempt success probability in [0, 1].
         k: number of attempts, >= 1.
     """
-    check_in_range("p", p, 0.0, 1.0)
+    p = check_in_range("p", p, 0.0, 1.0)
     _check_k(k)
     return -jnp.expm1(k * jnp.log1p(-jnp.asarray(p)))
 
@@ -214,8 +214,8 @@ class SelectionGeometry:
     @staticmethod
     def teacher(pred_var: float, target_var: float) -> SelectionGeometry:
         """The geometry of a perfect judge (:math:`r = f^\\star`)."""
-        check_positive("pred_var", pred_var)
-        check_positive("target_var", target_var, allow_zero=True)
+        pred_var = check_positive("pred_var", pred_var)
+        target_var = check_positive("target_var", target_var, allow_zero=True)
         v = jnp.asarray(target_var, dtype=jnp.result_type(float))
         return SelectionGeometry(jnp.asarray(pred_var, dtype=v.dtype), v, v, v)
 
@@ -288,7 +288,7 @@ def best_of_k_error_point(
         Scalar :math:`E_k(a, b)`.
     """
     _check_k(k)
-    check_positive("s", s)
+    s = check_positive("s", s)
     dtype = jnp.result_type(float)
     w_nodes, w_weights = _legendre01(num_nodes)
     w_nodes = jnp.asarray(w_nodes, dtype)
@@ -421,8 +421,8 @@ def best_of_k_constant(pred_var: float, target_var: float) -> jax.Array:
         pred_var: :math:`s^2 > 0`.
         target_var: :math:`v \in [0, s^2/2)`.
     """
-    check_positive("pred_var", pred_var)
-    check_positive("target_var", target_var, allow_zero=True)
+    pred_var = check_positive("pred_var", pred_var)
+    target_var = check_positive("target_var", target_var, allow_zero=True)
     if is_concrete((pred_var, target_var)) and float(target_var) >= 0.5 * float(pred_var):
         raise ValueError(
             f"target_var must be < pred_var / 2 = {0.5 * float(pred_var):.4g} for a finite 1/k^2 constant, "
@@ -456,7 +456,7 @@ def softmax_selection_error_mc(
     """
     k = check_int("k", k, min_value=1)
     num_sets = check_int("num_sets", num_sets, min_value=2)
-    check_positive("temperature", temperature)
+    temperature = check_positive("temperature", temperature)
     return _softmax_selection_error_mc(key, k, jnp.asarray(temperature, jnp.result_type(float)), geometry, num_sets)
 
 
