@@ -29,6 +29,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.core import Tracer
 
 __all__ = [
     "is_concrete",
@@ -54,7 +55,7 @@ __all__ = [
 
 def is_concrete(x: object) -> bool:
     """True unless ``x`` is (or contains) a JAX tracer: such values are checked in Python, tracers at run time."""
-    return not any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(x))
+    return not any(isinstance(leaf, Tracer) for leaf in jax.tree_util.tree_leaves(x))
 
 
 def _shown(arr: np.ndarray) -> object:
@@ -360,7 +361,7 @@ def is_data(*values: object) -> bool:
     """
     plain_ints = True
     for v in values:
-        if v is None or isinstance(v, jax.core.Tracer):
+        if v is None or isinstance(v, Tracer):
             return False
         if isinstance(v, bool | int):
             continue

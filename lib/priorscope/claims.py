@@ -120,8 +120,10 @@ def _holds(measured: float, expected: float, tol: float | None, op: str) -> bool
     if not (math.isfinite(measured) and math.isfinite(expected)):
         return False
     if op == "abs":
+        assert tol is not None  # _validate requires it
         return abs(measured - expected) <= tol
     if op == "rel":
+        assert tol is not None  # _validate requires it
         return abs(measured - expected) <= tol * abs(expected)
     if op == "<=":
         return measured <= expected

@@ -341,7 +341,7 @@ def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t
     Returns:
         Array of shape ``(steps + 1,)``, or ``(max_steps + 1,)`` when ``max_steps`` is given.
     """
-    traced = isinstance(steps, jax.core.Tracer)
+    traced = not is_concrete(steps)
     if not traced:
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral | np.integer):
             raise TypeError(f"steps must be an int, got {type(steps).__name__} {steps!r}")

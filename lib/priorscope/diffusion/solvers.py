@@ -55,6 +55,7 @@ from priorscope._checks import (
     check_interval,
     check_nonnegative,
     check_positive,
+    is_concrete,
 )
 
 from .schedules import GRID_KINDS, time_grid
@@ -310,7 +311,7 @@ def integrate(
 
     if solver in _MULTISTEP:
         lam_start = schedule.log_snr(ts[0])
-        if not isinstance(lam_start, jax.core.Tracer) and not np.isfinite(np.asarray(lam_start)):
+        if is_concrete(lam_start) and not np.isfinite(np.asarray(lam_start)):
             raise ValueError(
                 f"solver {solver!r} works in log-SNR and needs a finite lambda(t_start); "
                 f"got lambda({float(ts[0])}) = {float(lam_start)} (use t_start < 1 for this schedule)"

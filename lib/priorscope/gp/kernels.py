@@ -20,6 +20,7 @@ References:
 from __future__ import annotations
 
 import dataclasses
+from typing import dataclass_transform
 
 import jax
 import jax.numpy as jnp
@@ -41,7 +42,9 @@ __all__ = [
 ]
 
 
-def _pytree(cls):
+@dataclass_transform(frozen_default=True)
+def _pytree[C: type](cls: C) -> C:
+    """A frozen dataclass registered as a pytree (``dataclass_transform`` tells type checkers its fields)."""
     return jax.tree_util.register_dataclass(dataclasses.dataclass(frozen=True)(cls))
 
 
