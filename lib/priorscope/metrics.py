@@ -11,6 +11,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
 from priorscope._checks import check_int, check_ndim, check_positive, check_probabilities, is_concrete
 
 __all__ = [
@@ -38,6 +39,7 @@ def gaussian_nll(y: jax.Array, mean: jax.Array, std: jax.Array) -> jax.Array:
 
 def coverage(y: jax.Array, lower: jax.Array, upper: jax.Array) -> jax.Array:
     """Fraction of ``y`` inside ``[lower, upper]`` (the empirical coverage of an interval)."""
+    _c.check_same_shape("lower", lower, "upper", upper)
     y = jnp.asarray(y)
     return jnp.mean((y >= lower) & (y <= upper))
 
@@ -152,4 +154,5 @@ def mode_mass_tv(
     x: jax.Array, centers: jax.Array, target_masses: jax.Array, weights: jax.Array | None = None
 ) -> jax.Array:
     """TV distance between the samples' mode masses (nearest-center assignment) and ``target_masses``."""
+    target_masses = _c.check_probabilities("target_masses", target_masses)
     return tv_distance(mode_masses(x, centers, weights), target_masses)

@@ -7,7 +7,9 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import jax.scipy.stats as jstats
+import numpy as np
 
+from priorscope import _checks as _c
 from priorscope._checks import check_finite, check_in_range, check_int, check_positive
 from priorscope.bayes.models import normal_mean_model
 from priorscope.inference.nuts import make_nuts
@@ -121,6 +123,13 @@ def beta_binomial_grid(
     The returned grid ``p`` is
     therefore denser near 0 and 1.
     """
+    num_points = _c.check_int("num_points", num_points, min_value=2)
+    alpha = _c.check_positive("alpha", alpha)
+    beta = _c.check_positive("beta", beta)
+    trials = _c.check_nonnegative("trials", trials)
+    successes = _c.check_nonnegative("successes", successes)
+    if _c.is_concrete((successes, trials)) and np.any(np.asarray(successes) > np.asarray(trials)):
+        raise ValueError(f"successes must be <= trials, got successes {successes} and trials {trials}")
     h = (jnp.pi / 2) / num_points
     theta = (jnp.arange(num_points) + 0.5) * h  # midpoint rule: no endpoint evaluations
     p = jnp.sin(theta) ** 2

@@ -7,6 +7,8 @@ import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
 
+from priorscope import _checks as _c
+
 __all__ = ["normal_mean_model", "eight_schools_noncentered", "EIGHT_SCHOOLS"]
 
 #: The eight schools data: estimated coaching effects and their standard errors for SAT-V in eight high schools.
@@ -32,6 +34,8 @@ def normal_mean_model(
     ``mask`` (bool, shape of ``y``) drops observations without changing shapes, so a panel can vary the data size
     as a traced value instead of compiling once per size.
     """
+    prior_scale = _c.check_positive("prior_scale", prior_scale)
+    noise_scale = _c.check_positive("noise_scale", noise_scale)
     mu = numpyro.sample("mu", dist.Normal(prior_mean, prior_scale))
     with numpyro.plate("data", jnp.shape(y)[0]):
         likelihood = dist.Normal(mu, noise_scale)
@@ -42,6 +46,8 @@ def eight_schools_noncentered(sigma: jax.Array, y: jax.Array | None = None, tau_
     r"""Eight schools, non-centred: :math:`\mu \sim \mathcal N(0, 5^2)`, :math:`\tau \sim \mathrm{HalfCauchy}(s)`,
     :math:`\theta_j = \mu + \tau \tilde\theta_j`, :math:`\tilde\theta_j \sim \mathcal N(0, 1)`,
     :math:`y_j \sim \mathcal N(\theta_j, \sigma_j^2)`."""
+    sigma = _c.check_positive("sigma", sigma)
+    tau_scale = _c.check_positive("tau_scale", tau_scale)
     mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
     tau = numpyro.sample("tau", dist.HalfCauchy(tau_scale))
     with numpyro.plate("school", jnp.shape(sigma)[0]):

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import erfcx, log_ndtr, ndtr
 
+from priorscope import _checks as _c
 from priorscope._checks import check_finite, check_nonnegative, check_positive, is_concrete
 
 __all__ = [
@@ -200,6 +201,7 @@ def expected_max_affine(a, b, mask=None) -> jax.Array:
     Returns:
         The expectation, a scalar.
     """
+    _c.check_same_shape("a", a, "b", b)
     a, b = jnp.asarray(a), jnp.asarray(b)
     n = a.shape[0]
     if mask is None:

@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from priorscope import _checks as _c
 from priorscope._checks import check_choice, check_in_range, check_increasing, check_int, check_positive, is_concrete
 from priorscope.particles import smc
 from priorscope.particles.resampling import SCHEMES
@@ -47,6 +48,11 @@ def rwmh(
         ``(particles, acceptance_rate)``: moved particles ``(n, d)`` and the mean acceptance rate (scalar; 1 when
         ``num_steps`` is 0).
     """
+    scale = _c.check_positive("scale", scale)
+    if isinstance(num_steps, int):
+        _c.check_int("num_steps", num_steps, min_value=0)
+    else:
+        num_steps = _c.check_nonnegative("num_steps", num_steps)
     log_target = jax.vmap(log_target_fn)
 
     def one(i, carry):

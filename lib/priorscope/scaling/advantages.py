@@ -38,6 +38,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
 from priorscope._checks import check_choice, check_in_range, check_int, check_positive, is_concrete
 
 __all__ = [
@@ -84,6 +85,7 @@ def dr_grpo_advantages(rewards: jax.Array, max_len: float = 1.0) -> jax.Array:
 
 def canon_split(metric: jax.Array) -> jax.Array:
     """Boolean mask ``(G,)`` of the high-metric half H (ranks ``>= G // 2`` after a stable sort)."""
+    metric = _c.check_finite("metric", metric)
     metric = jnp.asarray(metric)
     ranks = jnp.argsort(jnp.argsort(metric, stable=True), stable=True)
     return ranks >= metric.shape[0] // 2

@@ -29,6 +29,7 @@ import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
 
+from priorscope import _checks as _c
 from priorscope._checks import check_in_range, check_int, check_ndim, check_positive
 from priorscope.scaling.selection import SelectionGeometry
 
@@ -118,6 +119,8 @@ def blr_predictive(posterior: BLRPosterior, features: jax.Array, noise_std: floa
 
 def blr_model(features: jax.Array, y: jax.Array | None = None, *, noise_std: float, prior_std: float = 1.0) -> None:
     """The same model in NumPyro (used to cross-check the closed form with NUTS)."""
+    noise_std = _c.check_positive("noise_std", noise_std)
+    prior_std = _c.check_positive("prior_std", prior_std)
     d = features.shape[1]
     w = numpyro.sample("w", dist.Normal(0.0, prior_std).expand([d]).to_event(1))
     numpyro.sample("y", dist.Normal(features @ w, noise_std).to_event(1), obs=y)

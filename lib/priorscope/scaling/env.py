@@ -37,6 +37,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
 from priorscope._checks import (
     check_finite,
     check_in_range,
@@ -140,6 +141,8 @@ class Trajectory(NamedTuple):
 
 def step_error_prob(difficulty: jax.Array, skill: jax.Array) -> jax.Array:
     """p(δ, s) = sigmoid(δ − s), the per-step error probability of an on-track chain (broadcasts)."""
+    difficulty = _c.check_finite("difficulty", difficulty)
+    skill = _c.check_finite("skill", skill)
     return jax.nn.sigmoid(jnp.asarray(difficulty) - jnp.asarray(skill))
 
 
@@ -171,6 +174,9 @@ def sample_trajectory(key: jax.Array, env: ReasoningEnv, difficulty: jax.Array) 
     Returns:
         A :class:`Trajectory` with (T,) step arrays and scalar ``first_error``/``correct``.
     """
+    if not isinstance(env, ReasoningEnv):
+        raise TypeError(f"env must be a ReasoningEnv (see reasoning_env), got {type(env).__name__}")
+    difficulty = _c.check_finite("difficulty", difficulty)
     p = step_error_prob(difficulty, env.skill)
     errors, on_track, correct = _chain(key, env.num_steps, p, env.self_correct, env.lucky, True)
     first = jnp.where(errors.any(), jnp.argmax(errors), env.num_steps)
@@ -218,6 +224,10 @@ def completion_success_prob(
         self_correct: r.
         lucky: ρ.
     """
+    steps_left = _c.check_nonnegative("steps_left", steps_left)
+    err_prob = _c.check_probability("err_prob", err_prob)
+    self_correct = _c.check_probability("self_correct", self_correct)
+    lucky = _c.check_probability("lucky", lucky)
     a0 = jnp.asarray(on_track, float)
     p, r = jnp.asarray(err_prob, float), jnp.asarray(self_correct, float)
     denom = p + r
@@ -234,6 +244,9 @@ def prefix_success_probs(
     The prefix through step j (j < T − 1) is completed by a completer of skill c for T − 1 − j more steps; the
     last prefix is the whole solution, whose value is its own correctness. Returns (T,).
     """
+    completer_skill = _c.check_finite("completer_skill", completer_skill)
+    self_correct = _c.check_probability("self_correct", self_correct)
+    lucky = _c.check_probability("lucky", lucky)
     num_steps = traj.on_track.shape[-1]
     j = jnp.arange(num_steps)
     p_c = step_error_prob(difficulty, completer_skill)
@@ -264,6 +277,12 @@ def mc_rollout_counts(
     Returns:
         (T,) int counts in [0, N] (in [0, N'] with ``active_rollouts``).
     """
+    num_rollouts = _c.check_int("num_rollouts", num_rollouts, min_value=1)
+    if active_rollouts is not None:
+        active_rollouts = _c.check_in_range("active_rollouts", active_rollouts, 0, num_rollouts)
+    completer_skill = _c.check_finite("completer_skill", completer_skill)
+    self_correct = _c.check_probability("self_correct", self_correct)
+    lucky = _c.check_probability("lucky", lucky)
     num_steps = traj.on_track.shape[-1]
     p_c = step_error_prob(difficulty, completer_skill)
     u = jax.random.uniform(key, (num_steps + 1, num_steps, num_rollouts))  # (time, prefix, rollout)
@@ -291,6 +310,9 @@ def judge_first_error(
     The judge reads the steps in order; it flags a correct step (t < τ*) with probability f_J and a wrong step
     (t ≥ τ*) with probability a_J, and reports the first flag. Scalar ``first_error``; vmap for batches.
     """
+    num_steps = _c.check_int("num_steps", num_steps, min_value=1)
+    hit_rate = _c.check_probability("hit_rate", hit_rate)
+    false_alarm = _c.check_probability("false_alarm", false_alarm)
     t = jnp.arange(num_steps)
     prob = jnp.where(t < first_error, false_alarm, hit_rate)
     flags = jax.random.uniform(key, (num_steps,)) < prob
@@ -299,6 +321,10 @@ def judge_first_error(
 
 def judge_first_error_pmf(first_error: int, num_steps: int, hit_rate: float, false_alarm: float) -> jax.Array:
     """Closed-form law of :func:`judge_first_error` for a given τ*; returns (T + 1,) probabilities."""
+    num_steps = _c.check_int("num_steps", num_steps, min_value=1)
+    first_error = _c.check_int("first_error", first_error, min_value=0, max_value=num_steps)
+    hit_rate = _c.check_probability("hit_rate", hit_rate)
+    false_alarm = _c.check_probability("false_alarm", false_alarm)
     t = jnp.arange(num_steps + 1)
     f, a = jnp.asarray(false_alarm, float), jnp.asarray(hit_rate, float)
     before = (1 - f) ** t * f
@@ -379,6 +405,8 @@ def step_features(key: jax.Array, traj: Trajectory, difficulty: jax.Array, spec:
     fires at τ* + lag (where a left-to-right reader first notices a contradiction), and the "backref" channel at
     τ* carries it (what a right-to-left reader learns about step τ* from later steps).
     """
+    if not isinstance(spec, FeatureSpec):
+        raise TypeError(f"spec must be a FeatureSpec (see feature_spec), got {type(spec).__name__}")
     num_steps = traj.on_track.shape[-1]
     t = jnp.arange(num_steps)
     z = jax.random.normal(key, (6, num_steps))
@@ -406,6 +434,8 @@ def token_signals(key: jax.Array, quality: jax.Array, num_tokens: int, noise: ja
     ordinary step and, for a *late-reveal* step (``late`` true), :math:`m_i = 0` except on the last eighth of the
     tokens, where it is 8 so that the full-step mean is the same q. Returns (num_tokens,).
     """
+    num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
+    noise = _c.check_positive("noise", noise)
     i = jnp.arange(num_tokens)
     tail = max(num_tokens // 8, 1)
     reveal = jnp.where(i >= num_tokens - tail, num_tokens / tail, 0.0)
@@ -423,6 +453,7 @@ def partial_means(tokens: jax.Array, taus: jax.Array) -> jax.Array:
     Returns:
         (..., k) running means.
     """
+    taus = _c.check_in_range("taus", taus, 1, jnp.shape(tokens)[-1])
     csum = jnp.cumsum(tokens, axis=-1)
     taus = jnp.asarray(taus)
     return jnp.take(csum, taus - 1, axis=-1) / taus
@@ -440,6 +471,9 @@ def partial_and_full_rewards(
     numbers when comparing partial lengths). ``tau`` may be traced (an int or float in [1, L]); ``quality`` and
     ``late`` may be arrays of one shape (one stream each).
     """
+    num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
+    tau = _c.check_in_range("tau", tau, 1, num_tokens)
+    noise = _c.check_positive("noise", noise)
     z = jax.random.normal(key, (2,) + jnp.shape(quality))
     return _bridge_rewards(z[0], z[1], quality, num_tokens, tau, noise, late)
 
@@ -486,6 +520,7 @@ def expand_candidates(
     Returns:
         (on_track (K,), logits (K,), features (K, 4)) of the children.
     """
+    num_candidates = _c.check_int("num_candidates", num_candidates, min_value=1)
     u = jax.random.uniform(key, (3, num_candidates))
     p = step_error_prob(difficulty, env.skill)
     on = jnp.where(on_track, u[0] >= p, u[0] < env.self_correct)

@@ -33,6 +33,7 @@ import numpy as np
 import numpyro
 import numpyro.distributions as dist
 
+from priorscope import _checks as _c
 from priorscope._checks import check_in_range, check_int, check_positive, check_probabilities
 
 __all__ = [
@@ -63,6 +64,7 @@ def observed_scores(pis: jax.Array, theta: jax.Array) -> jax.Array:
 
 def expected_score(pis: jax.Array) -> jax.Array:
     r""":math:`\mathbb E[S] = \sum_m m\, \pi_m` with levels :math:`1..M`: ``(..., M)`` → ``(...)``."""
+    pis = _c.check_probabilities("pis", pis)
     pis = jnp.asarray(pis)
     return pis @ jnp.arange(1, pis.shape[-1] + 1, dtype=pis.dtype)
 
@@ -144,6 +146,7 @@ def simplex_judge_model(counts: jax.Array, concentration: jax.Array) -> None:
         counts: ``(K, M)`` judge-score counts per candidate.
         concentration: ``(M, M)`` Dirichlet concentrations of the judge rows.
     """
+    concentration = _c.check_positive("concentration", concentration)
     num_candidates, num_levels = counts.shape
     with numpyro.plate("level", num_levels):
         theta = numpyro.sample("theta", dist.Dirichlet(concentration))
@@ -194,6 +197,9 @@ def make_judge_sampler(num_candidates: int, num_levels: int, *, num_warmup: int,
     Sizes are fixed here; the data and the prior are traced, so the sampler can be vmapped over data sets.
     """
     from priorscope.inference import make_nuts
+
+    num_candidates = _c.check_int("num_candidates", num_candidates, min_value=1)
+    num_levels = _c.check_int("num_levels", num_levels, min_value=2)
 
     example = (jnp.ones((num_candidates, num_levels)), jnp.ones((num_levels, num_levels)))
     return make_nuts(simplex_judge_model, example, num_warmup=num_warmup, num_samples=num_samples)

@@ -30,6 +30,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from priorscope import _checks as _c
 from priorscope._checks import check_choice, check_in_range, check_int, check_positive
 from priorscope.scaling import env as _env
 
@@ -173,8 +174,16 @@ def init_prm(key: jax.Array, num_features: int, hidden: int = 0) -> PRMParams:
     return PRMParams(jnp.zeros(num_features), jnp.ones(num_features), layers)
 
 
+def _check_features(params, features) -> None:
+    """``features`` must end in the number of features ``params`` was built for."""
+    want = jnp.shape(params.mean)[-1]
+    if jnp.ndim(features) < 1 or jnp.shape(features)[-1] != want:
+        raise ValueError(f"features must have shape (..., {want}) to match params, got shape {jnp.shape(features)}")
+
+
 def prm_logits(params: PRMParams, features: jax.Array) -> jax.Array:
     """Logits of the PRM; ``features`` (..., T, F) → (..., T)."""
+    _check_features(params, features)
     h = (features - params.mean) / params.std
     for i, (w, b) in enumerate(params.layers):
         h = h @ w + b
@@ -185,6 +194,7 @@ def prm_logits(params: PRMParams, features: jax.Array) -> jax.Array:
 
 def prm_scores(params: PRMParams, features: jax.Array) -> jax.Array:
     """Step scores r_t = sigmoid(logit) in (0, 1); (..., T, F) → (..., T)."""
+    _check_features(params, features)
     return jax.nn.sigmoid(prm_logits(params, features))
 
 
@@ -274,6 +284,8 @@ def processbench_f1(pred_first: jax.Array, true_first: jax.Array, num_steps: int
     Returns:
         dict with ``acc_error``, ``acc_correct`` and ``f1`` (scalars).
     """
+    _c.check_same_shape("pred_first", pred_first, "true_first", true_first)
+    num_steps = _c.check_int("num_steps", num_steps, min_value=1)
     has_err = true_first < num_steps
     hit = pred_first == true_first
     acc_e = jnp.sum(hit & has_err) / jnp.maximum(has_err.sum(), 1)
@@ -507,6 +519,7 @@ def evaluate_prm(params: PRMParams, data: PRMData, num_responses: int, aggregato
     ``bon_process`` (the chosen solution has no wrong step) and ``min_on_final`` (fraction of solutions whose
     lowest step score is on the last step).
     """
+    _c.check_choice("aggregator", aggregator, AGGREGATORS)
     num_steps = data.counts.shape[-1]
     scores = prm_scores(params, data.features)
     out = processbench_f1(predict_first_error(scores), data.traj.first_error, num_steps)
@@ -538,6 +551,8 @@ def stream_features(features: jax.Array) -> tuple[jax.Array, jax.Array]:
     Returns:
         (fwd (..., T, 9), bwd (..., T, 4)).
     """
+    if jnp.ndim(features) < 2:
+        raise ValueError(f"features must have shape (..., T, F), got shape {jnp.shape(features)}")
     col = lambda name: features[..., _env.FEATURE_NAMES.index(name)]
     fwd = jnp.stack([col(n) for n in _FWD] + [jax.lax.cummax(col("check"), axis=features.ndim - 2)], axis=-1)
     bwd = jnp.stack([col(n) for n in _BWD], axis=-1)
@@ -557,6 +572,9 @@ def biprm_scores(params: BiPRMParams, features: jax.Array, fixed_gate: jax.Array
 
     The gate :math:`g_t = \\sigma(\\text{MLP}([h^{\\to}_t; h^{\\leftarrow}_t]))` is learned, or ``fixed_gate``.
     """
+    if fixed_gate is not None:
+        fixed_gate = _c.check_probability("fixed_gate", fixed_gate)
+    _check_features(params.fwd, features)
     fwd, bwd = stream_features(features)
     r_f = prm_scores(params.fwd, fwd)
     r_b = prm_scores(params.bwd, bwd)
@@ -649,6 +667,7 @@ def train_biprm(
 
 def gate_values(params: BiPRMParams, features: jax.Array) -> jax.Array:
     """The BiPRM gate g_t (weight of the left-to-right stream) at every step; (..., T, F) → (..., T)."""
+    _check_features(params.fwd, features)
     fwd, bwd = stream_features(features)
     return prm_scores(params.gate, jnp.concatenate([fwd, bwd], axis=-1))
 
@@ -668,6 +687,7 @@ def direction_study(
     Returns ``f1`` (2,) ProcessBench F1 of (L2R, BiPRM); ``offset`` (2, 2·T + 1) histograms of predicted minus
     true first-error index on erroneous solutions (offsets −T..T); ``gate`` (T,) mean BiPRM gate per position.
     """
+    late_fraction = _c.check_probability("late_fraction", late_fraction)
     env = _env.reasoning_env(num_steps, skill=2.0)
     spec = _env.feature_spec(state_signal=0.0, late_fraction=late_fraction, lag=lag)
     data = annotate(
@@ -819,6 +839,7 @@ def scan_noise_study(
     SCAN noise ratios at ``threshold``; ``cost`` () SCAN's rollouts as a fraction of vanilla's; and
     ``kept`` () the fraction of questions kept. ``threshold`` and ``num_rollouts`` may be traced.
     """
+    threshold = _c.check_probability("threshold", threshold)
     env = _env.reasoning_env(num_steps, skill=annotator_skill, self_correct=self_correct, lucky=lucky)
     sd = scan_dataset(
         key,

@@ -53,6 +53,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import ndtr
 
+from priorscope import _checks as _c
 from priorscope._checks import (
     check_finite,
     check_in_range,
@@ -128,6 +129,7 @@ def softmax_select(key: jax.Array, rewards: jax.Array, temperature: jax.Array) -
     Returns:
         ``(...)`` sampled indices.
     """
+    temperature = _c.check_positive("temperature", temperature)
     probs = softmax_selection_probs(rewards, temperature)
     return jax.random.categorical(key, jnp.log(probs), axis=-1)
 
@@ -155,6 +157,8 @@ def weighted_vote(answers: jax.Array, weights: jax.Array, num_classes: int) -> j
 
 def majority_vote(answers: jax.Array, num_classes: int) -> jax.Array:
     """The most frequent answer (ties to the lowest class id): :func:`weighted_vote` with unit weights."""
+    num_classes = _c.check_int("num_classes", num_classes, min_value=1)
+    answers = _c.check_interval("answers", answers, 0, num_classes - 1)
     answers = jnp.asarray(answers)
     return weighted_vote(answers, jnp.ones(answers.shape), num_classes)
 
@@ -405,6 +409,8 @@ def _best_of_k_curve(
 
 def random_pick_error(geometry: SelectionGeometry) -> jax.Array:
     """Error of one candidate picked at random (k = 1, or :math:`T \\to \\infty`): :math:`s^2 + v`."""
+    if not isinstance(geometry, SelectionGeometry):
+        raise TypeError(f"geometry must be a SelectionGeometry, got {type(geometry).__name__}")
     return geometry.pred_var + geometry.target_var
 
 
