@@ -213,8 +213,10 @@ def check_interval[T](
     elif low == -math.inf:
         bound = f"{'<' if high_open else '<='} {_num(high)}"
     else:
-        bound = f"in {lo_b}{_num(low)}, {_num(high)}{hi_b}"
-    if allow_inf:
+        bound = ""
+    if low != -math.inf and high != math.inf:  # the closed/open interval reads "lie in [low, high]"
+        full = f"lie in {lo_b}{low}, {high}{hi_b}"
+    elif allow_inf:
         full = f"be {bound} (inf allowed, not NaN)" if bound else "not be NaN"
     else:
         full = f"be finite and {bound}" if bound else "be finite"

@@ -314,7 +314,7 @@ def get_schedule(name: str) -> Schedule:
 
 def _check_t(name, t):
     """``t`` after checking it lies in (0, 1] (a concrete JAX scalar like a number, a traced one at run time)."""
-    return check_interval(name, t, 0.0, 1.0, low_open=True)
+    return check_interval(name, t, 0, 1, low_open=True)
 
 
 def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t_end=1e-3, rho=7.0, max_steps=None):
