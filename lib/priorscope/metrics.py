@@ -107,6 +107,7 @@ def energy_distance(x: jax.Array, y: jax.Array) -> jax.Array:
     """
     check_ndim("x", x, 2)
     check_ndim("y", y, 2)
+    x, y = _c.check_finite("x", x), _c.check_finite("y", y)
     return _energy_distance(jnp.asarray(x), jnp.asarray(y))
 
 

@@ -69,6 +69,8 @@ def classify(case: Case) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = jax.block_until_ready(case.call())
+    except case.exc as e:
+        return "clear" if re.search(case.pattern, str(e)) else "unclear"
     except TRACED_ERRORS as e:
         return "clear" if re.search(case.pattern, str(e)) else "unclear"
     except Exception:  # noqa: BLE001 - anything else is unclear by definition

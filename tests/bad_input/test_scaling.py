@@ -38,6 +38,8 @@ FEATS = sc.step_features(KEY, TRAJ, 0.0, SPEC)
 BI = sc.BiPRMParams(PRM, PRM, sc.init_prm(KEY, 2 * NF))
 
 SEARCH = dict(num_candidates=2, policy_signal=1.0, value_signal=1.0)
+PRM_NODE = sc.init_prm(KEY, len(sc.NODE_FEATURE_NAMES))
+G = jnp.array([1.0, 0.0, 1.0, 0.0])
 
 CASES = [
     # selection theory (best_of_k_error bodies are another branch's: only their argument checks are exercised)
@@ -266,29 +268,33 @@ CASES = [
     Case(
         "candidate_auc",
         "num_candidates",
-        lambda: sc.candidate_auc(KEY, ENV, jnp.zeros(2), PRM, num_candidates=0, policy_signal=1.0, value_signal=1.0),
+        lambda: sc.candidate_auc(
+            KEY, ENV, jnp.zeros(2), PRM_NODE, num_candidates=0, policy_signal=1.0, value_signal=1.0
+        ),
     ),
     Case(
         "beam_search_accuracy",
         "scorer",
-        lambda: sc.beam_search_accuracy(KEY, ENV, jnp.zeros(2), PRM, num_beams=2, scorer="valeu", **SEARCH),
+        lambda: sc.beam_search_accuracy(KEY, ENV, jnp.zeros(2), PRM_NODE, num_beams=2, scorer="valeu", **SEARCH),
         match="did you mean",
     ),
-    Case("step_beam_search", "num_beams", lambda: sc.step_beam_search(KEY, ENV, 0.0, PRM, num_beams=0, **SEARCH)),
+    Case("step_beam_search", "num_beams", lambda: sc.step_beam_search(KEY, ENV, 0.0, PRM_NODE, num_beams=0, **SEARCH)),
     Case(
         "mcts",
         "c_puct",
-        lambda: sc.mcts(KEY, ENV, 0.0, PRM, num_simulations=4, c_puct=-1.0, value_weight=0.5, **SEARCH),
+        lambda: sc.mcts(KEY, ENV, 0.0, PRM_NODE, num_simulations=4, c_puct=-1.0, value_weight=0.5, **SEARCH),
     ),
     Case(
         "Tree",
         "num_simulations",
-        lambda: sc.mcts(KEY, ENV, 0.0, PRM, num_simulations=0, c_puct=1.0, value_weight=0.5, **SEARCH),
+        lambda: sc.mcts(KEY, ENV, 0.0, PRM_NODE, num_simulations=0, c_puct=1.0, value_weight=0.5, **SEARCH),
     ),
     Case(
         "mcts_many",
         "value_weight",
-        lambda: sc.mcts_many(KEY, ENV, jnp.zeros(2), PRM, num_simulations=4, c_puct=1.0, value_weight=1.5, **SEARCH),
+        lambda: sc.mcts_many(
+            KEY, ENV, jnp.zeros(2), PRM_NODE, num_simulations=4, c_puct=1.0, value_weight=1.5, **SEARCH
+        ),
     ),
     Case("tree_value_targets", "tree", lambda: sc.tree_value_targets((1, 2))),
     Case("pass_at_n", "p", lambda: sc.pass_at_n(-0.2, 4)),
@@ -296,12 +302,12 @@ CASES = [
     Case(
         "coverage_experiment",
         "level",
-        lambda: sc.coverage_experiment(KEY, None, PIS, THETA, jnp.ones(3), num_items=2, num_datasets=1, level=1.5),
+        lambda: sc.coverage_experiment(KEY, None, PIS, jnp.eye(3), jnp.ones(3), num_items=2, num_datasets=1, level=1.5),
     ),
     Case(
         "CoverageResult",
         "num_items",
-        lambda: sc.coverage_experiment(KEY, None, PIS, THETA, jnp.ones(3), num_items=0, num_datasets=1),
+        lambda: sc.coverage_experiment(KEY, None, PIS, jnp.eye(3), jnp.ones(3), num_items=0, num_datasets=1),
     ),
     Case("discretized_judge", "noise", lambda: sc.discretized_judge(3, 0.0, -1.0)),
     Case("expected_score", "pis", lambda: sc.expected_score(jnp.array([[0.5, 0.7, 0.1]]))),
@@ -321,15 +327,15 @@ CASES = [
     ),
     Case("make_direction_flip_bandit", "num_strategies", lambda: sc.make_direction_flip_bandit(KEY, 0)),
     Case("bandit_accuracy", "policy_logits", lambda: sc.bandit_accuracy(BANDIT, jnp.zeros(7))),
-    Case("canon_advantages", "mu", lambda: sc.canon_advantages(jnp.ones((2, 4)), jnp.ones((2, 4)), 1.5)),
-    Case("canon_components", "metric", lambda: sc.canon_components(jnp.ones((2, 4)), jnp.ones((2, 3)))),
+    Case("canon_advantages", "mu", lambda: sc.canon_advantages(G, G, 1.5)),
+    Case("canon_components", "metric", lambda: sc.canon_components(G, jnp.ones(3))),
     Case("canon_split", "metric", lambda: sc.canon_split(jnp.array([[1.0, NAN]]))),
-    Case("dr_grpo_advantages", "max_len", lambda: sc.dr_grpo_advantages(jnp.ones((2, 4)), max_len=0.0)),
-    Case("grpo_advantages", "eps", lambda: sc.grpo_advantages(jnp.ones((2, 4)), eps=-1.0)),
+    Case("dr_grpo_advantages", "max_len", lambda: sc.dr_grpo_advantages(G, max_len=0.0)),
+    Case("grpo_advantages", "eps", lambda: sc.grpo_advantages(G, eps=-1.0)),
     Case(
         "length_shaped_advantages",
         "metric",
-        lambda: sc.length_shaped_advantages(jnp.ones((2, 4)), jnp.ones((2, 3)), 0.1),
+        lambda: sc.length_shaped_advantages(G, jnp.ones(3), 0.1),
     ),
     Case(
         "train_bandit",

@@ -198,6 +198,7 @@ def fkc_sample(
     ts = jnp.asarray(ts)
     if ts.ndim != 1 or ts.shape[0] < 2:
         raise ValueError(f"ts must have shape (K + 1,) with K >= 1, got shape {ts.shape}")
+    ess_threshold = _c.check_in_range("ess_threshold", ess_threshold, 0.0, 1.0)
     for name, value in (("num_particles", num_particles), ("dim", dim)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be an int >= 1, got {value!r}")

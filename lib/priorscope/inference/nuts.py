@@ -149,6 +149,8 @@ def make_nuts(
 
 def to_arviz(result: NUTSResult) -> Any:
     """The draws of a :class:`NUTSResult` as an ArviZ ``DataTree`` (posterior + sample stats) for diagnostics."""
+    if not isinstance(result, NUTSResult):
+        raise TypeError(f"result must be a NUTSResult (what make_nuts's run returns), got {type(result).__name__}")
     import numpy as np
     from arviz_base import from_dict
 

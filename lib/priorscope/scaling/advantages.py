@@ -161,6 +161,12 @@ class DirectionFlipBandit:
     level_probs: jax.Array
     num_levels: int = field(metadata=dict(static=True), default=2)
 
+    def __post_init__(self):
+        if _c.is_data(self.lengths, self.success_logits, self.level_probs):
+            _c.check_positive("lengths", self.lengths)
+            _c.check_finite("success_logits", self.success_logits)
+            _c.check_probabilities("level_probs", self.level_probs)
+
 
 def make_direction_flip_bandit(
     key: jax.Array,
@@ -188,6 +194,11 @@ def bandit_accuracy(bandit: DirectionFlipBandit, policy_logits: jax.Array) -> tu
 
     Exact sums over strategies, so learning curves carry no evaluation noise.
     """
+    if jnp.shape(policy_logits)[-1:] != jnp.shape(bandit.lengths):
+        raise ValueError(
+            f"policy_logits must have shape (..., {jnp.shape(bandit.lengths)[0]}) (one per strategy), "
+            f"got {jnp.shape(policy_logits)}"
+        )
     probs = jax.nn.softmax(policy_logits, axis=-1)
     acc = jnp.sum(bandit.level_probs * jnp.sum(probs * jax.nn.sigmoid(bandit.success_logits), axis=-1))
     return acc, probs @ bandit.lengths

@@ -109,9 +109,16 @@ def blr_posterior(features: jax.Array, y: jax.Array, noise_std: float, prior_std
     return BLRPosterior(mean, 0.5 * (cov + cov.T))
 
 
+def _check_dim(name: str, x, posterior) -> None:
+    d = jnp.shape(posterior.mean)[-1]
+    if jnp.ndim(x) < 1 or jnp.shape(x)[-1] != d:
+        raise ValueError(f"{name} must have shape (..., {d}) to match the posterior's dimension, got {jnp.shape(x)}")
+
+
 def blr_predictive(posterior: BLRPosterior, features: jax.Array, noise_std: float) -> tuple[jax.Array, jax.Array]:
     """Posterior predictive mean and variance (noise included) at ``features (m, d)``: two ``(m,)`` arrays."""
     noise_std = check_positive("noise_std", noise_std)
+    _check_dim("features", features, posterior)
     mean = features @ posterior.mean
     var = jnp.einsum("md,de,me->m", features, posterior.cov, features) + noise_std**2
     return mean, var
@@ -197,6 +204,8 @@ def empirical_geometry(
     and likewise for the judge.
     """
     noise_std = check_positive("noise_std", noise_std)
+    _check_dim("w_star", w_star, posterior)
+    _check_dim("w_judge", w_judge, posterior)
     d = w_star.shape[0]
     eb, ea = w_star - posterior.mean, w_judge - posterior.mean
     return SelectionGeometry(jnp.trace(posterior.cov) / d + noise_std**2, eb @ eb / d, ea @ ea / d, ea @ eb / d)

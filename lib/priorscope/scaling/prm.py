@@ -92,6 +92,7 @@ def _first_true(x: jax.Array) -> jax.Array:
 def mc_labels(counts: jax.Array, num_rollouts: int) -> MCLabels:
     """Math-Shepherd labels from rollout counts (..., T) out of ``num_rollouts``; see :class:`MCLabels`."""
     num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    counts = _c.check_in_range("counts", counts, 0, num_rollouts)
     soft = jnp.asarray(counts, float) / num_rollouts
     hard = (counts > 0).astype(float)
     first = _first_true(counts == 0)
@@ -114,7 +115,7 @@ def first_error_labels(first_error: jax.Array, num_steps: int) -> tuple[jax.Arra
 def scan_labels(
     counts: jax.Array, num_rollouts: int, self_confidence: jax.Array, correct: jax.Array, tolerance: int = 2
 ) -> tuple[jax.Array, jax.Array]:
-    """SCAN's denoised labels for one batch of solutions.
+    """SCAN's denoised labels for one batch of solutions (``self_confidence`` in [0, 1], ``counts`` in [0, N]).
 
     Correct solutions get all-one labels (no rollouts needed). For an incorrect one, t_pred is the first step
     whose MC score m_j is 0; labels are 1 before t_pred and 0 at t_pred (masked after), and the ``tolerance``
@@ -130,6 +131,7 @@ def scan_labels(
     Returns:
         (targets, mask), each (..., T).
     """
+    self_confidence = _c.check_probability("self_confidence", self_confidence)
     if not hasattr(tolerance, "shape"):  # a Python int: check it (arrays may be traced slider values)
         tolerance = check_int("tolerance", tolerance, min_value=0)
     if not hasattr(num_rollouts, "shape"):
@@ -429,6 +431,8 @@ def label_study(
     ``num_rollouts`` may be traced (it counts the first N of ``max_rollouts`` simulated rollouts), so a slider on
     N never recompiles.
     """
+    num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    max_rollouts = check_int("max_rollouts", max_rollouts, min_value=num_rollouts)
     env = _env.reasoning_env(num_steps, skill=skill, self_correct=self_correct, lucky=lucky)
     spec = _env.feature_spec()
     data = annotate(

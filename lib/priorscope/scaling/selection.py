@@ -373,6 +373,9 @@ def best_of_k_curve(
     num_nodes: int = 64,
 ) -> jax.Array:
     """:func:`best_of_k_error` at every entry of ``ks (m,)``: one compiled, vmapped call; returns ``(m,)``."""
+    ks = check_positive("ks", ks)
+    if is_concrete(ks) and np.any(np.asarray(ks) < 1):
+        raise ValueError(f"ks must be >= 1 (candidates per set), got {np.asarray(ks)}")
     _check_k(ks)
     num_points = check_int("num_points", num_points, min_value=1)
     judge_points = check_int("judge_points", judge_points, min_value=1)

@@ -175,6 +175,10 @@ def simulate_policy(key, policy, grid, params: AlleeParams, x0, num_years: int, 
         ``(catch (num_reps, num_years), stock (num_reps, num_years + 1))``.
     """
     num_years = check_int("num_years", num_years, min_value=1)
+    if jnp.shape(policy) != jnp.shape(grid):
+        raise ValueError(
+            f"policy must have the shape of grid {jnp.shape(grid)} (one action per stock), got {jnp.shape(policy)}"
+        )
     num_reps = check_int("num_reps", num_reps, min_value=1)
     grid = jnp.asarray(grid)
     z = jnp.exp(params.sigma_g * jax.random.normal(key, (num_reps, num_years), dtype=grid.dtype))

@@ -80,6 +80,7 @@ def allee_growth(s, params: AlleeParams) -> jax.Array:
 def simulate_unharvested(key, params: AlleeParams, x0, num_obs: int) -> jax.Array:
     """A trajectory X_0 = x0, X_{t+1} = Z_t f(X_t) without harvest, shape ``(num_obs,)``."""
     num_obs = check_int("num_obs", num_obs, min_value=2)
+    x0 = _c.check_nonnegative("x0", x0)
     z = jnp.exp(params.sigma_g * jax.random.normal(key, (num_obs - 1,)))
 
     def body(x, zt):
@@ -198,6 +199,7 @@ def fit_log_growth(s, x_next, degree: int) -> BayesLinearFit:
     """
     if degree not in (1, 2):
         raise ValueError(f"degree must be 1 (Ricker) or 2 (Allee), got {degree!r}")
+    _c.check_same_shape("s", s, "x_next", x_next)
     s, x_next = jnp.asarray(s), jnp.asarray(x_next)
     keep = (s > 0) & (x_next > 0)
     w = keep.astype(s.dtype)
