@@ -1,6 +1,6 @@
 """Probe: run every bad-input case and count what happened, per subpackage (issue 11's classes).
 
-    cd tests && python -m bad_input.probe            # the library on sys.path (this checkout)
+    cd tests && python -m bad_input.probe [module ...]   # the library on sys.path (this checkout)
 
 Classes: ``clear`` (ValueError/TypeError, or a run-time check under jit, naming the argument), ``unclear`` (another
 exception, or a message without the argument's name), ``nan`` (returned NaN/inf silently), ``silent`` (returned a
@@ -29,7 +29,7 @@ def main() -> None:
     signal.signal(signal.SIGALRM, _alarm)
     totals: collections.Counter[str] = collections.Counter()
     bad: list[str] = []
-    for name in MODULES:
+    for name in sys.argv[1:] or MODULES:
         try:
             mod = importlib.import_module(f"{__package__}.test_{name}")
         except Exception as e:  # noqa: BLE001 - a table whose valid setup fails on this library

@@ -36,7 +36,11 @@ CASES = [
         "noise_scale",
         lambda: bayes.normal_mean_experiment(KEY, 1.0, 10, 20, max_data=20, noise_scale=0.0),
     ),
-    Case("eight_schools_exact_moments", "sigma", lambda: bayes.eight_schools_exact_moments(ES["y"], -ES["sigma"])),
+    Case(
+        "eight_schools_exact_moments",
+        "sigma",
+        lambda: bayes.eight_schools_exact_moments(ES["y"], -jnp.asarray(ES["sigma"])),
+    ),
     Case(
         "eight_schools_exact_moments",
         "num_points",

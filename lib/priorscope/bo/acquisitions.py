@@ -345,7 +345,7 @@ def max_value_entropy_search(key, mean, cov, std, num_samples: int) -> jax.Array
         MES at each grid point, shape ``(n,)`` (≥ 0; 0 where σ = 0).
     """
     if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(f"num_samples must be >= 1, got {num_samples!r}")
+        raise ValueError(f"num_samples must be an int >= 1, got {num_samples!r}")
     mean, cov = _check_mean_cov(mean, cov)
     mean, std = _check_mean_std(mean, std)
     keys = jax.random.split(key, num_samples)

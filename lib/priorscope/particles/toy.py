@@ -26,8 +26,8 @@ from priorscope._checks import (
     check_finite,
     check_increasing,
     check_int,
+    check_interval,
     check_positive,
-    check_probability,
     check_same_shape,
     is_data,
 )
@@ -111,8 +111,7 @@ def make_bimodal_toy(
     prior_scale = check_positive("prior_scale", prior_scale)
     separation = check_finite("separation", separation)
     scale = check_positive("scale", scale)
-    if not 0.0 < check_probability("left_weight", left_weight) < 1.0:
-        raise ValueError(f"left_weight must lie in (0, 1), got {left_weight}")
+    check_interval("left_weight", left_weight, 0, 1, low_open=True, high_open=True)
     return BumpLikelihoodToy(
         prior_scale=jnp.asarray(prior_scale),
         centers=jnp.asarray([-separation, separation]),

@@ -163,7 +163,7 @@ class DirectionFlipBandit:
 
     def __post_init__(self):
         if _c.is_data(self.lengths, self.success_logits, self.level_probs):
-            _c.check_positive("lengths", self.lengths)
+            _c.check_finite("lengths", self.lengths)
             _c.check_finite("success_logits", self.success_logits)
             _c.check_probabilities("level_probs", self.level_probs)
 

@@ -248,6 +248,7 @@ def coverage_experiment(
         level: interval level.
     """
     num_datasets = check_int("num_datasets", num_datasets, min_value=1)
+    level = _c.check_interval("level", level, 0.0, 1.0, low_open=True, high_open=True)
     truth = expected_score(jnp.asarray(pis))
     top = int(np.argmax(np.asarray(truth)))
     rows = []

@@ -473,6 +473,8 @@ def mcts(
     """
     num_simulations = check_int("num_simulations", num_simulations, min_value=1)
     k = check_int("num_candidates", num_candidates, min_value=1)
+    c_puct = check_positive("c_puct", c_puct)
+    value_weight = _c.check_probability("value_weight", value_weight)
     size = 1 + num_simulations * k
     num_steps = env.num_steps
     zero = jnp.asarray(0.0)
@@ -620,6 +622,8 @@ def mcts_many(
     """:func:`mcts` on every problem of ``difficulties`` (n,) (jitted, vmapped); tree leaves get a leading n."""
     check_int("num_simulations", num_simulations, min_value=1)
     check_int("num_candidates", num_candidates, min_value=1)
+    c_puct = check_positive("c_puct", c_puct)
+    value_weight = _c.check_probability("value_weight", value_weight)
     return _mcts_many(
         key,
         env,
