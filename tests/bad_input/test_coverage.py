@@ -26,6 +26,6 @@ def _covered(test_module: str) -> tuple[set[str], dict[str, str]]:
 def test_every_public_name_has_a_case(sub):
     public = set(importlib.import_module(f"priorscope.{sub}").__all__) - {"__version__"}
     targets, exempt = _covered(SUBPACKAGES.get(sub, "test_core"))
-    assert all(len(why) > 10 for why in exempt.values()), "every exemption states its reason"
+    assert all(len(why.split()) >= 2 for why in exempt.values()), "every exemption states its reason"
     missing = sorted(public - targets - set(exempt))
     assert not missing, f"priorscope.{sub}: no bad-input case for {missing}"

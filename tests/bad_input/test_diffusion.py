@@ -84,7 +84,7 @@ CASES = [
     Case("dps_sample", "num_particles", lambda: dfn.dps_sample(KEY, MIX, VP, A, YOBS, 0.1, TS, 0)),
     Case("dps_sample", "sigma_y", lambda: dfn.dps_sample(KEY, MIX, VP, A, YOBS, 0.0, TS, 8)),
     Case("ensemble_sample", "sigma_y", lambda: dfn.ensemble_sample(KEY, MIX, VP, A, YOBS, -0.1, TS, 8)),
-    Case("ensemble_sample", "ts", lambda: dfn.ensemble_sample(KEY, MIX, VP, A, YOBS, 0.1, TS[::-1], 8)),
+    Case.jit("ensemble_sample", "ts", lambda: dfn.ensemble_sample(KEY, MIX, VP, A, YOBS, 0.1, TS[::-1], 8)),
     Case("Interpolant", "path", lambda: dfn.Interpolant(path="linaer"), match="did you mean"),
     Case("Interpolant", "amplitude", lambda: dfn.Interpolant(amplitude=-1.0)),
 ]

@@ -98,7 +98,7 @@ CASES = [
     Case("sample_difficulties", "scale", lambda: sc.sample_difficulties(KEY, 3, scale=-1.0)),
     Case("sample_trajectories", "num_samples", lambda: sc.sample_trajectories(KEY, ENV, jnp.zeros(2), 0)),
     Case("sample_trajectory", "difficulty", lambda: sc.sample_trajectory(KEY, ENV, NAN)),
-    Case("Trajectory", "difficulties", lambda: sc.sample_trajectories(KEY, ENV, jnp.array([0.0, NAN]), 2)),
+    Case.jit("Trajectory", "difficulties", lambda: sc.sample_trajectories(KEY, ENV, jnp.array([0.0, NAN]), 2)),
     Case("step_error_prob", "skill", lambda: sc.step_error_prob(0.0, NAN)),
     Case("step_features", "spec", lambda: sc.step_features(KEY, TRAJ, 0.0, {"noise": 1.0})),
     Case("token_signals", "noise", lambda: sc.token_signals(KEY, jnp.zeros(3), 8, -1.0, jnp.zeros(3, bool))),
