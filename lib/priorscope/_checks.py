@@ -203,7 +203,7 @@ def check_interval[T](
         >>> check_interval("discount", 1.0, 0.0, 1.0, high_open=True)
         Traceback (most recent call last):
         ...
-        ValueError: discount must be finite and in [0.0, 1.0), got 1.0
+        ValueError: discount must lie in [0.0, 1.0), got 1.0
     """
     lo_b, hi_b = ("(" if low_open else "["), (")" if high_open else "]")
     if low == -math.inf and high == math.inf:
