@@ -44,14 +44,17 @@ lab: setup  ## set up, then open the course index in JupyterLab (the printed ...
 	@echo "priorscope: the course index opens at the .../lab/tree/index.md URL printed below"
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --LabApp.default_url=$(LAB_URL)
 
-test: setup  ## set up, then run lint, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
+NOTEBOOKS := tutorials/*.md notebooks/*.md
+
+test: setup  ## set up, then run lint, type check, doctests, unit, notebook, panel-sweep and browser tests (CI runs exactly this)
 	$(VENV)/bin/ruff check lib tests tools benchmarks
 	$(VENV)/bin/ruff format --check lib tests tools benchmarks
+	$(VENV)/bin/basedpyright
 	$(PY) tools/curriculum.py --check
-	$(VENV)/bin/pytest -n $(WORKERS) --dist load $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) --dist load --doctest-modules lib/priorscope tests $(PYTEST_ARGS)
 
-test-unit: setup  ## only the unit tests of lib/
-	$(VENV)/bin/pytest -m "not notebooks and not browser" $(PYTEST_ARGS)
+test-unit: setup  ## only the unit tests and doctests of lib/
+	$(VENV)/bin/pytest -m "not notebooks and not browser" --doctest-modules lib/priorscope tests $(PYTEST_ARGS)
 
 test-notebooks: setup  ## only execute the notebooks (fast mode) and sweep their panels
 	$(VENV)/bin/pytest -n $(WORKERS) --dist load -m notebooks $(PYTEST_ARGS)
@@ -59,8 +62,10 @@ test-notebooks: setup  ## only execute the notebooks (fast mode) and sweep their
 mutation: setup  ## benchmark: curated one-line bugs vs the unit tests (MUTANTS=id,id to pick; MUTATION_CLAIMS=1 adds notebooks)
 	$(PY) tools/mutation.py $(if $(MUTANTS),--only $(MUTANTS)) $(if $(MUTATION_CLAIMS),--claims)
 
-lint: setup  ## ruff
+lint: setup  ## ruff (library, tests, tools and the notebooks' code cells) and basedpyright (basic mode) over lib/
 	$(VENV)/bin/ruff check lib tests tools benchmarks && $(VENV)/bin/ruff format --check lib tests tools benchmarks
+	$(VENV)/bin/nbqa ruff $(NOTEBOOKS)
+	$(VENV)/bin/basedpyright
 
 format: setup  ## ruff format + fixes
 	$(VENV)/bin/ruff format lib tests tools benchmarks && $(VENV)/bin/ruff check --fix lib tests tools benchmarks

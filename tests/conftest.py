@@ -1,16 +1,34 @@
-"""Shared test configuration: float64 where references need it, tiers as markers, the notebook list."""
+"""Shared test configuration (the only conftest): float64 where references need it, tiers as markers, the notebook
+list."""
 
 from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from suite_paths import BUILD
 
+# Unit tests of these topics compare against float64 NumPy / SciPy / scikit-learn references (to ~1e-8 and
+# tighter), so they run with JAX's float64 switched on; every other test runs in JAX's default float32.
+X64_DIRS = {"bo", "diffusion", "gp"}
+
 # Tests never show progress bars; notebook kernels inherit these.
 os.environ.setdefault("PRIORSCOPE_PROGRESS", "0")
 os.environ.setdefault("PRIORSCOPE_JAX_CACHE", str(BUILD / "jax-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _x64(request):
+    """float64 for the tests under ``tests/{bo,diffusion,gp}/`` (one place instead of a conftest per folder)."""
+    if Path(str(request.node.fspath)).parent.name in X64_DIRS:
+        import jax
+
+        with jax.enable_x64(True):
+            yield
+    else:
+        yield
 
 
 @pytest.fixture

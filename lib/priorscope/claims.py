@@ -140,8 +140,10 @@ def _holds(measured: float, expected: float, tol: float | None, op: str) -> bool
     if not (math.isfinite(measured) and math.isfinite(expected)):
         return False
     if op == "abs":
+        assert tol is not None  # _validate requires it
         return abs(measured - expected) <= tol
     if op == "rel":
+        assert tol is not None  # _validate requires it
         return abs(measured - expected) <= tol * abs(expected)
     if op == "<=":
         return measured <= expected
@@ -215,6 +217,8 @@ def not_reproduced(claim_id: str, measured: object, expected: object, descriptio
 
 def records(notebook: str | None = None) -> list[Claim]:
     """Claims recorded in this process, optionally only those of one notebook id."""
+    if notebook is not None and not isinstance(notebook, str):
+        raise TypeError(f"notebook must be a str or None, got {type(notebook).__name__} {notebook!r}")
     return [c for c in _RECORDS.values() if notebook is None or c.notebook == notebook]
 
 
@@ -225,6 +229,8 @@ def clear() -> None:
 
 def table(notebook: str | None = None) -> str:
     """The claims recorded so far as a Markdown table (also displayed when run in a notebook)."""
+    if notebook is not None and not isinstance(notebook, str):
+        raise TypeError(f"notebook must be a str or None, got {type(notebook).__name__} {notebook!r}")
     lines = [
         "| claim | measured | expected | condition | status |",
         "|---|---|---|---|---|",

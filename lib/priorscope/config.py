@@ -13,14 +13,19 @@ Environment variables read here and nowhere else:
 
 ========================  ==========================================================================
 ``PRIORSCOPE_MODE``       ``fast`` or ``full`` (default ``full``)
-``PRIORSCOPE_JAX_CACHE``  directory of JAX's persistent compilation cache (``off`` disables it;
-                          default ``~/.cache/priorscope/jax``)
-``PRIORSCOPE_PROGRESS``   ``0`` hides progress bars (they are hidden by default when ``CI`` is set)
+``PRIORSCOPE_JAX_CACHE``  directory of JAX's persistent compilation cache (``off`` disables it; default
+                          ``build/jax-cache`` inside the project checkout, and no cache when the package is
+                          installed elsewhere, so nothing is written to the user's home unless asked)
+``PRIORSCOPE_PROGRESS``   ``1``/``on``/``true``/``yes`` shows progress bars, ``0``/``off``/``false``/``no``
+                          hides them (default: shown, except when ``CI`` is set); any other value is an error
 ``PRIORSCOPE_CLAIMS_DIR`` where :mod:`priorscope.claims` writes each notebook's claims (tests set it)
 ``PRIORSCOPE_PANELS_DIR`` where :mod:`priorscope.viz` writes panel sweep reports (tests set it)
 ``PRIORSCOPE_BLAS_THREADS`` threads for the BLAS/LAPACK library behind JAX's CPU linear algebra (default
                           ``1``; ``0`` leaves the library's own default)
 ========================  ==========================================================================
+
+Import side effects (the only ones): importing :mod:`priorscope` reads the variables above, points JAX's
+persistent compilation cache at the directory above, and limits the BLAS library's threads.
 
 Why one BLAS thread by default: JAX on the CPU runs Cholesky and eigendecompositions through the OpenBLAS that
 ships with SciPy. On the small matrices of a teaching panel its worker threads cost far more than they save — on
@@ -147,12 +152,24 @@ def key(seed: int) -> jax.Array:
 
 
 def enable_x64(enabled: bool = True) -> None:
-    """Switch JAX to float64 (call before creating arrays; GP conditioning and exact references need it)."""
-    jax.config.update("jax_enable_x64", bool(enabled))
+    """Switch JAX to float64 (call before creating arrays; GP conditioning and exact references need it).
+
+    Args:
+        enabled: True or False (a string such as ``"false"`` is refused: ``bool("false")`` is True).
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be a bool (True or False), got {type(enabled).__name__} {enabled!r}")
+    jax.config.update("jax_enable_x64", enabled)
+
+
+def _default_cache_dir() -> str:
+    """``build/jax-cache`` of the project checkout this module lives in, or ``"off"`` outside a checkout."""
+    root = Path(__file__).resolve().parents[2]
+    return str(root / "build" / "jax-cache") if (root / "pyproject.toml").is_file() else "off"
 
 
 def _enable_compilation_cache() -> str | None:
-    where = os.environ.get("PRIORSCOPE_JAX_CACHE", str(Path.home() / ".cache" / "priorscope" / "jax"))
+    where = os.environ.get("PRIORSCOPE_JAX_CACHE") or _default_cache_dir()
     if where.strip().lower() in ("off", "0", "none", ""):
         return None
     try:
@@ -224,10 +241,17 @@ def report(print_it: bool = True) -> dict[str, str]:
     return info
 
 
+_ON = ("1", "on", "true", "yes")
+_OFF = ("0", "off", "false", "no")
+
+
 def _progress_enabled() -> bool:
     flag = os.environ.get("PRIORSCOPE_PROGRESS")
-    if flag is not None:
-        return flag.strip() not in ("0", "false", "off", "")
+    if flag is not None and flag.strip():
+        value = flag.strip().lower()
+        if value not in _ON + _OFF:
+            raise ValueError(f"PRIORSCOPE_PROGRESS must be one of {_ON + _OFF}, got {flag!r}")
+        return value in _ON
     return not os.environ.get("CI")
 
 

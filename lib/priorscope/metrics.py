@@ -11,6 +11,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
 from priorscope._checks import check_int, check_ndim, check_positive, check_probabilities, is_concrete
 
 __all__ = [
@@ -33,20 +34,21 @@ def gaussian_nll(y: jax.Array, mean: jax.Array, std: jax.Array) -> jax.Array:
 
     .. math:: \mathrm{NLL} = \frac1n \sum_i \tfrac12 \log(2\pi s_i^2) + \frac{(y_i - m_i)^2}{2 s_i^2}
     """
-    check_positive("std", std)
+    std = check_positive("std", std)
     y, mean, std = jnp.broadcast_arrays(jnp.asarray(y), jnp.asarray(mean), jnp.asarray(std))
     return jnp.mean(0.5 * jnp.log(2 * jnp.pi * std**2) + 0.5 * ((y - mean) / std) ** 2)
 
 
 def coverage(y: jax.Array, lower: jax.Array, upper: jax.Array) -> jax.Array:
     """Fraction of ``y`` inside ``[lower, upper]`` (the empirical coverage of an interval)."""
+    _c.check_same_shape("lower", lower, "upper", upper)
     y = jnp.asarray(y)
     return jnp.mean((y >= lower) & (y <= upper))
 
 
 def standardized_error(estimate: jax.Array, truth: jax.Array, standard_error: jax.Array) -> jax.Array:
     """``(estimate − truth) / standard_error``: an error in units of its Monte Carlo standard error."""
-    check_positive("standard_error", standard_error)
+    standard_error = check_positive("standard_error", standard_error)
     return (jnp.asarray(estimate) - truth) / standard_error
 
 
@@ -107,6 +109,7 @@ def energy_distance(x: jax.Array, y: jax.Array) -> jax.Array:
     """
     check_ndim("x", x, 2)
     check_ndim("y", y, 2)
+    x, y = _c.check_finite("x", x), _c.check_finite("y", y)
     return _energy_distance(jnp.asarray(x), jnp.asarray(y))
 
 
@@ -121,8 +124,8 @@ def _energy_distance(x: jax.Array, y: jax.Array) -> jax.Array:
 
 def tv_distance(p: jax.Array, q: jax.Array) -> jax.Array:
     r"""Total-variation distance :math:`\tfrac12 \sum_i |p_i - q_i|` between probability vectors (last axis)."""
-    check_probabilities("p", p)
-    check_probabilities("q", q)
+    p = check_probabilities("p", p)
+    q = check_probabilities("q", q)
     return 0.5 * jnp.sum(jnp.abs(jnp.asarray(p) - jnp.asarray(q)), axis=-1)
 
 
@@ -152,8 +155,8 @@ def kendall_tau(a: jax.Array, b: jax.Array) -> jax.Array:
 
 def kl_divergence(p: jax.Array, q: jax.Array) -> jax.Array:
     r"""KL divergence :math:`\sum_i p_i \log(p_i / q_i)` on an enumerated space (0 log 0 = 0; +inf if q_i = 0 < p_i)."""
-    check_probabilities("p", p)
-    check_probabilities("q", q)
+    p = check_probabilities("p", p)
+    q = check_probabilities("q", q)
     p, q = jnp.asarray(p), jnp.asarray(q)
     terms = jnp.where(p > 0, p * (jnp.log(jnp.where(p > 0, p, 1.0)) - jnp.log(q)), 0.0)
     return jnp.sum(terms, axis=-1)
@@ -168,7 +171,7 @@ def mode_masses(x: jax.Array, centers: jax.Array, weights: jax.Array | None = No
     if weights is None:
         weights = jnp.full(x.shape[0], 1.0 / x.shape[0])
     elif is_concrete(weights):
-        check_positive("weights", weights, allow_zero=True)
+        weights = check_positive("weights", weights, allow_zero=True)
     nearest = jnp.argmin(jnp.sum((x[:, None, :] - centers[None]) ** 2, -1), axis=1)
     masses = jnp.zeros(centers.shape[0]).at[nearest].add(weights)
     return masses / jnp.sum(masses)
@@ -178,6 +181,7 @@ def mode_mass_tv(
     x: jax.Array, centers: jax.Array, target_masses: jax.Array, weights: jax.Array | None = None
 ) -> jax.Array:
     """TV distance between the samples' mode masses (nearest-center assignment) and ``target_masses``."""
+    target_masses = _c.check_probabilities("target_masses", target_masses)
     return tv_distance(mode_masses(x, centers, weights), target_masses)
 
 

@@ -131,7 +131,7 @@ def test_replicate_runs_and_true_policy_is_best_on_average():
     [
         (lambda: sdp.fit_log_growth(jnp.ones(5), jnp.ones(5), 3), "degree must be 1"),
         (lambda: sdp.value_iteration(jnp.eye(3), jnp.linspace(0, 1, 4), 0.9), r"T must have shape \(n, n\)"),
-        (lambda: sdp.value_iteration(jnp.eye(4), jnp.linspace(0, 1, 4), -0.9), "discount must be finite and > 0"),
+        (lambda: sdp.value_iteration(jnp.eye(4), jnp.linspace(0, 1, 4), -0.9), r"discount must lie in \(0.0, 1.0\)"),
         (lambda: sdp.simulate_unharvested(jax.random.key(0), PARAMS, 5.5, 1), "num_obs must be >= 2"),
         (
             lambda: sdp.fisheries_replicate(jax.random.key(0), PARAMS, GRID, 0.9, solver="newton"),

@@ -98,7 +98,7 @@ def test_ode_and_sde_reach_the_target():
 def test_bad_inputs():
     with pytest.raises(ValueError, match=r"path must be one of \('linear', 'trig'\)"):
         I.Interpolant(1.0, "cubic")
-    with pytest.raises(ValueError, match="amplitude must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="amplitude must be finite and >= 0, got -1"):
         I.Interpolant(-1.0)
     rho0, rho1 = _mixtures_1d()
     with pytest.raises(ValueError, match="num_steps must be an int >= 1, got 0"):

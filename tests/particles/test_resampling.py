@@ -73,7 +73,7 @@ def test_bad_inputs():
         R.resample(jax.random.key(0), w, 4, "residual")
     with pytest.raises(ValueError, match="num_samples must be >= 1, got 0"):
         R.systematic(jax.random.key(0), w, 0)
-    with pytest.raises(TypeError, match="num_samples must be a Python int"):
+    with pytest.raises(TypeError, match="num_samples must be an int"):
         R.multinomial(jax.random.key(0), w, 4.0)
     with pytest.raises(ValueError, match=r"weights must have shape \(n,\)"):
         R.stratified(jax.random.key(0), jnp.ones((2, 2)), 4)

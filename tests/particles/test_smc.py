@@ -105,7 +105,7 @@ def test_bad_inputs():
         tempering.tempered_smc(jax.random.key(0), jnp.zeros(5), model.log_prior, model.log_likelihood, jnp.ones(3))
     with pytest.raises(ValueError, match=r"betas must have shape \(K \+ 1,\)"):
         tempering.tempered_smc(jax.random.key(0), jnp.zeros((5, 1)), model.log_prior, model.log_likelihood, jnp.ones(1))
-    with pytest.raises(ValueError, match="num_mcmc_steps must be an int >= 0, got -1"):
+    with pytest.raises(ValueError, match="num_mcmc_steps must be >= 0, got -1"):
         tempering.tempered_smc(
             jax.random.key(0), jnp.zeros((5, 1)), model.log_prior, model.log_likelihood, jnp.ones(3), num_mcmc_steps=-1
         )

@@ -41,9 +41,9 @@ def normal_normal_posterior(
         :class:`NormalPosterior` with scalar ``mean`` and ``scale``.
     """
     check_ndim("y", y, 1)
-    check_finite("y", y)
-    check_positive("prior_scale", prior_scale)
-    check_positive("noise_scale", noise_scale)
+    y = check_finite("y", y)
+    prior_scale = check_positive("prior_scale", prior_scale)
+    noise_scale = check_positive("noise_scale", noise_scale)
     y = jnp.asarray(y)
     precision = 1.0 / prior_scale**2 + y.shape[0] / noise_scale**2
     mean = (prior_mean / prior_scale**2 + jnp.sum(y) / noise_scale**2) / precision
@@ -91,8 +91,8 @@ def beta_binomial_posterior(
     Returns:
         The posterior ``(alpha', beta')``.
     """
-    check_positive("alpha", alpha)
-    check_positive("beta", beta)
+    alpha = check_positive("alpha", alpha)
+    beta = check_positive("beta", beta)
     if is_concrete((successes, trials)):
         k, n = jnp.asarray(successes), jnp.asarray(trials)
         if bool(jnp.any(n < 0)) or bool(jnp.any((k < 0) | (k > n))):

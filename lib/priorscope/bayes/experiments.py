@@ -7,7 +7,10 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import jax.scipy.stats as jstats
+import numpy as np
 
+from priorscope import _checks as _c
+from priorscope._checks import check_finite, check_in_range, check_int, check_positive
 from priorscope.bayes.models import normal_mean_model
 from priorscope.inference.nuts import make_nuts
 
@@ -50,6 +53,16 @@ def normal_mean_experiment(
     ``prior_scale`` and ``num_data`` (at most ``max_data``) are traced: the data array always has ``max_data``
     entries and a mask keeps the first ``num_data``. ``num_samples`` fixes shapes (static under jit).
     """
+    # checked here so a message names this function's arguments, not make_nuts's (num_warmup)
+    num_samples = check_int("num_samples", num_samples, min_value=1)
+    max_data = check_int("max_data", max_data, min_value=1)
+    num_chains = check_int("num_chains", num_chains, min_value=1)
+    num_bins = check_int("num_bins", num_bins, min_value=1)
+    true_mean = check_finite("true_mean", true_mean)
+    prior_mean = check_finite("prior_mean", prior_mean)
+    noise_scale = check_positive("noise_scale", noise_scale)
+    prior_scale = check_positive("prior_scale", prior_scale)
+    num_data = check_in_range("num_data", num_data, 0, max_data)
     k_data, k_mcmc = jax.random.split(key)
     y = true_mean + noise_scale * jax.random.normal(k_data, (max_data,))
     mask = jnp.arange(max_data) < num_data
@@ -110,6 +123,13 @@ def beta_binomial_grid(
     The returned grid ``p`` is
     therefore denser near 0 and 1.
     """
+    num_points = _c.check_int("num_points", num_points, min_value=2)
+    alpha = _c.check_positive("alpha", alpha)
+    beta = _c.check_positive("beta", beta)
+    trials = _c.check_nonnegative("trials", trials)
+    successes = _c.check_nonnegative("successes", successes)
+    if _c.is_concrete((successes, trials)) and np.any(np.asarray(successes) > np.asarray(trials)):
+        raise ValueError(f"successes must be <= trials, got successes {successes} and trials {trials}")
     h = (jnp.pi / 2) / num_points
     theta = (jnp.arange(num_points) + 0.5) * h  # midpoint rule: no endpoint evaluations
     p = jnp.sin(theta) ** 2

@@ -67,9 +67,9 @@ def eight_schools_exact_moments(
     check_ndim("sigma", sigma, 1)
     if jnp.shape(y) != jnp.shape(sigma):
         raise ValueError(f"y and sigma must have the same shape, got {jnp.shape(y)} and {jnp.shape(sigma)}")
-    check_positive("sigma", sigma)
-    check_positive("tau_scale", tau_scale)
-    check_positive("mu_scale", mu_scale)
+    sigma = check_positive("sigma", sigma)
+    tau_scale = check_positive("tau_scale", tau_scale)
+    mu_scale = check_positive("mu_scale", mu_scale)
     num_points = check_int("num_points", num_points, min_value=1001)
     y, sigma = jnp.asarray(y), jnp.asarray(sigma)
     u = jnp.linspace(0.0, jnp.pi / 2, num_points)[1:-1]

@@ -7,6 +7,8 @@ import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
 
+from priorscope import _checks as _c
+
 __all__ = ["normal_mean_model", "eight_schools_noncentered", "EIGHT_SCHOOLS"]
 
 #: The eight schools data: estimated coaching effects and their standard errors for SAT-V in eight high schools.
@@ -43,6 +45,8 @@ def normal_mean_model(
     Raises:
         ValueError: ``y`` is None and ``num_data`` is not a positive integer.
     """
+    prior_scale = _c.check_positive("prior_scale", prior_scale)
+    noise_scale = _c.check_positive("noise_scale", noise_scale)
     if y is None:
         if isinstance(num_data, bool) or not isinstance(num_data, int) or num_data < 1:
             raise ValueError(f"num_data must be an integer >= 1 when y is None, got {num_data!r}")
@@ -59,6 +63,8 @@ def eight_schools_noncentered(sigma: jax.Array, y: jax.Array | None = None, tau_
     r"""Eight schools, non-centred: :math:`\mu \sim \mathcal N(0, 5^2)`, :math:`\tau \sim \mathrm{HalfCauchy}(s)`,
     :math:`\theta_j = \mu + \tau \tilde\theta_j`, :math:`\tilde\theta_j \sim \mathcal N(0, 1)`,
     :math:`y_j \sim \mathcal N(\theta_j, \sigma_j^2)`."""
+    sigma = _c.check_positive("sigma", sigma)
+    tau_scale = _c.check_positive("tau_scale", tau_scale)
     mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
     tau = numpyro.sample("tau", dist.HalfCauchy(tau_scale))
     with numpyro.plate("school", jnp.shape(sigma)[0]):

@@ -7,6 +7,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
+
 __all__ = ["RandomFunction", "random_fourier_function"]
 
 
@@ -34,6 +36,9 @@ def random_fourier_function(key: jax.Array, x: jax.Array, lengthscale: jax.Array
         lengthscale: :math:`\ell > 0` (traced).
         num_features: :math:`D` (static: it fixes shapes).
     """
+    num_features = _c.check_int("num_features", num_features, min_value=1)
+    lengthscale = _c.check_positive("lengthscale", lengthscale)
+    x = _c.check_finite("x", x)
     kw, ko, kb = jax.random.split(key, 3)
     w = jax.random.normal(kw, (num_features,))
     omega = jax.random.normal(ko, (num_features,))

@@ -23,7 +23,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import erfcx, log_ndtr, ndtr
 
-from priorscope._checks import check_positive, is_concrete
+from priorscope import _checks as _c
+from priorscope._checks import check_finite, check_nonnegative, check_positive, is_concrete
 
 __all__ = [
     "expected_improvement",
@@ -45,7 +46,7 @@ def _check_mean_std(mean, std) -> tuple[jax.Array, jax.Array]:
     mean, std = jnp.asarray(mean), jnp.asarray(std)
     if mean.shape != std.shape:
         raise ValueError(f"mean and std must have the same shape, got {mean.shape} and {std.shape}")
-    check_positive("std", std, allow_zero=True)
+    std = check_positive("std", std, allow_zero=True)
     return mean, std
 
 
@@ -107,6 +108,7 @@ def expected_improvement(mean, std, best) -> jax.Array:
         Jones, Schonlau, Welch (1998); Frazier (2018), eq. (8), arXiv:1807.02811.
     """
     mean, std = _check_mean_std(mean, std)
+    best = check_finite("best", best)
     delta = mean - best
     pos = std > 0
     safe_std = jnp.where(pos, std, 1.0)
@@ -135,6 +137,7 @@ def log_expected_improvement(mean, std, best) -> jax.Array:
         ValueError: as :func:`expected_improvement`.
     """
     mean, std = _check_mean_std(mean, std)
+    best = check_finite("best", best)
     delta = mean - best
     pos = std > 0
     safe_std = jnp.where(pos, std, 1.0)
@@ -161,7 +164,7 @@ def upper_confidence_bound(mean, std, beta) -> jax.Array:
         ValueError: shapes differ, or a concrete ``std`` or ``beta`` is negative.
     """
     mean, std = _check_mean_std(mean, std)
-    check_positive("beta", beta, allow_zero=True)
+    beta = check_positive("beta", beta, allow_zero=True)
     return mean + beta * std
 
 
@@ -171,6 +174,7 @@ def probability_of_improvement(mean, std, best) -> jax.Array:
     Where σ = 0 it is 1 if μ > f* and 0 otherwise.
     """
     mean, std = _check_mean_std(mean, std)
+    best = check_finite("best", best)
     delta = mean - best
     pos = std > 0
     safe_std = jnp.where(pos, std, 1.0)
@@ -197,6 +201,7 @@ def expected_max_affine(a, b, mask=None) -> jax.Array:
     Returns:
         The expectation, a scalar.
     """
+    _c.check_same_shape("a", a, "b", b)
     a, b = jnp.asarray(a), jnp.asarray(b)
     n = a.shape[0]
     if mask is None:
@@ -241,7 +246,7 @@ def knowledge_gradient(mean, cov, noise_var) -> jax.Array:
         ValueError: shapes do not match, or ``noise_var`` < 0.
     """
     mean, cov = _check_mean_cov(mean, cov)
-    check_positive("noise_var", noise_var, allow_zero=True)
+    noise_var = check_positive("noise_var", noise_var, allow_zero=True)
     base = jnp.max(mean)
     var = jnp.clip(jnp.diag(cov), 0.0)
 
@@ -279,7 +284,7 @@ def noisy_expected_improvement(mean, cov, noise_var, observed) -> jax.Array:
         ValueError: shapes do not match, ``noise_var`` < 0, or a concrete ``observed`` has no True entry.
     """
     mean, cov = _check_mean_cov(mean, cov)
-    check_positive("noise_var", noise_var, allow_zero=True)
+    noise_var = check_positive("noise_var", noise_var, allow_zero=True)
     observed = jnp.asarray(observed)
     if observed.shape != mean.shape:
         raise ValueError(f"observed must have shape {mean.shape} to match mean, got {observed.shape}")
@@ -312,6 +317,7 @@ def thompson_sample(key, mean, cov, *, jitter: float = 1e-6) -> jax.Array:
         A sample, shape ``(n,)``.
     """
     mean, cov = _check_mean_cov(mean, cov)
+    jitter = check_nonnegative("jitter", jitter)
     scale = jnp.max(jnp.abs(jnp.diag(cov))) + 1e-30
     chol = jnp.linalg.cholesky(cov + jitter * scale * jnp.eye(mean.shape[0], dtype=cov.dtype))
     return mean + chol @ jax.random.normal(key, mean.shape, dtype=mean.dtype)

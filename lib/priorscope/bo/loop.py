@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from priorscope._checks import check_choice, check_int, check_positive, is_concrete
+from priorscope._checks import check_choice, check_int, check_nonnegative, check_positive, is_concrete
 from priorscope.bo import acquisitions as acq
 from priorscope.gp.kernels import Kernel
 
@@ -118,8 +118,8 @@ def grid_posterior(gram, counts, sums, noise_var, *, full_cov: bool = True):
     n = gram.shape[0]
     if gram.shape != (n, n) or counts.shape != (n,) or sums.shape != (n,):
         raise ValueError(f"gram must be (n, n) and counts, sums (n,), got {gram.shape}, {counts.shape}, {sums.shape}")
-    check_positive("noise_var", noise_var)
-    check_positive("counts", counts, allow_zero=True)
+    noise_var = check_positive("noise_var", noise_var)
+    counts = check_positive("counts", counts, allow_zero=True)
     counts = counts.astype(gram.dtype)
     w = jnp.sqrt(counts / noise_var)
     ybar = sums / jnp.maximum(counts, 1.0)
@@ -174,6 +174,8 @@ def acquisition_scores(
         index = _check_index(acquisition, len(choices))
         return jax.lax.switch(index, [branch(name) for name in choices], key, mean, cov, counts, noise_var, beta)
     check_choice("acquisition", acquisition, ACQUISITIONS[:-1])
+    noise_var = check_positive("noise_var", noise_var)
+    beta = check_nonnegative("beta", beta)
     std = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0))
     observed = counts > 0
     best = jnp.max(jnp.where(observed, mean, -jnp.inf))
@@ -295,6 +297,9 @@ def step(
     """
     if choices is None:
         check_choice("acquisition", acquisition, ACQUISITIONS)
+    if not isinstance(kernel, Kernel):
+        raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
+    noise_var = check_positive("noise_var", noise_var)
     k_acq, k_obs = jax.random.split(key)
     if choices is None and acquisition == "random":
         idx = jax.random.randint(k_acq, (), 0, problem.f.shape[0])
@@ -326,7 +331,7 @@ def run(
         ``(final_state, info)`` with every :class:`BOInfo` field stacked to shape ``(num_steps,)``.
     """
     problem = _check_problem(problem)
-    check_positive("noise_var", noise_var)
+    noise_var = check_positive("noise_var", noise_var)
     num_steps = check_int("num_steps", num_steps, min_value=1)
     check_choice("acquisition", acquisition, ACQUISITIONS)
     k_init, k_loop = jax.random.split(key)

@@ -28,7 +28,7 @@ def forrester(num_points: int, noise_std=0.0) -> GridProblem:
         A :class:`GridProblem` with ``X`` of shape ``(n, 1)``.
     """
     num_points = check_int("num_points", num_points, min_value=2)
-    check_positive("noise_std", noise_std, allow_zero=True)
+    noise_std = check_positive("noise_std", noise_std, allow_zero=True)
     x = jnp.linspace(0.0, 1.0, num_points)
     f = -((6 * x - 2) ** 2) * jnp.sin(12 * x - 4)
     f = (f - f.mean()) / f.std()
@@ -43,7 +43,7 @@ def gramacy_lee(num_points: int, noise_std=0.0) -> GridProblem:
     (Gramacy and Lee, 2012): fast oscillations on the left, a smooth trend on the right.
     """
     num_points = check_int("num_points", num_points, min_value=2)
-    check_positive("noise_std", noise_std, allow_zero=True)
+    noise_std = check_positive("noise_std", noise_std, allow_zero=True)
     x = jnp.linspace(0.0, 1.0, num_points)
     u = 0.5 + 2.0 * x
     f = -(jnp.sin(10 * jnp.pi * u) / (2 * u) + (u - 1) ** 4)
@@ -64,7 +64,7 @@ def gp_sample_problem(key, kernel: Kernel, X, noise_std=0.0, *, jitter: float = 
     Returns:
         A :class:`GridProblem`.
     """
-    check_positive("noise_std", noise_std, allow_zero=True)
+    noise_std = check_positive("noise_std", noise_std, allow_zero=True)
     X = jnp.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must have shape (n, d), got {X.shape}")

@@ -17,15 +17,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from priorscope._checks import is_concrete
+from priorscope._checks import check_finite, is_concrete
 
 __all__ = ["instantaneous_regret", "cumulative_regret", "simple_regret"]
 
 
 def _check(f_opt, f_values):
     f_values = jnp.asarray(f_values)
-    if f_values.ndim < 1:
+    if f_values.ndim < 1 or f_values.shape[-1] < 1:
         raise ValueError(f"f_values must have shape (..., T) with T >= 1, got shape {f_values.shape}")
+    f_values = check_finite("f_values", f_values)
+    f_opt = check_finite("f_opt", f_opt)
     f_opt = jnp.asarray(f_opt)
     if f_opt.ndim > f_values.ndim - 1 or f_opt.shape != f_values.shape[: f_opt.ndim]:
         raise ValueError(

@@ -20,7 +20,7 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 
-from priorscope._checks import check_int, check_positive
+from priorscope._checks import check_int, check_interval, check_positive
 from priorscope.gp.kernels import Kernel
 
 __all__ = [
@@ -67,6 +67,8 @@ def relu_net_outputs(key, X, *, width: int, depth: int, weight_variance, bias_va
     Returns:
         Outputs, shape ``(num_nets, n)``.
     """
+    weight_variance = check_positive("weight_variance", weight_variance)
+    bias_variance = check_positive("bias_variance", bias_variance, allow_zero=True)
     width = check_int("width", width, min_value=1)
     depth = check_int("depth", depth, min_value=1)
     num_nets = check_int("num_nets", num_nets, min_value=1)
@@ -105,7 +107,7 @@ def branin_problem(num_per_axis: int, noise_std=0.0):
     from priorscope.bo.loop import GridProblem
 
     m = check_int("num_per_axis", num_per_axis, min_value=2)
-    check_positive("noise_std", noise_std, allow_zero=True)
+    noise_std = check_positive("noise_std", noise_std, allow_zero=True)
     g = jnp.linspace(0.0, 1.0, m)
     x1, x2 = jnp.meshgrid(g, g, indexing="ij")
     X = jnp.stack([x1.ravel(), x2.ravel()], axis=1)
@@ -122,7 +124,13 @@ def _init_mlp(key, sizes):
     return params
 
 
+def _check_params(params) -> None:
+    if not isinstance(params, list | tuple) or not params:
+        raise ValueError(f"params must be a non-empty list of (W, b) layers, got {type(params).__name__} {params!r}")
+
+
 def mlp_apply(params, X) -> jax.Array:
+    _check_params(params)
     """A tanh MLP: ``params`` is a list of (W, b); returns shape ``(n,)``."""
     h = X
     for W, b in params[:-1]:
@@ -159,6 +167,11 @@ def fit_ensemble(
 
     num_members = check_int("num_members", num_members, min_value=1)
     num_steps = check_int("num_steps", num_steps, min_value=1)
+    width = check_int("width", width, min_value=1)
+    depth = check_int("depth", depth, min_value=1)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+    bootstrap = check_interval("bootstrap", bootstrap, 0.0, 1.0, low_open=True)
     X, y = jnp.asarray(X), jnp.asarray(y)
     sizes = [X.shape[1]] + [width] * depth + [1]
     opt = optax.adam(learning_rate)
@@ -186,6 +199,7 @@ def fit_ensemble(
 
 def ensemble_predict(params, X) -> tuple[jax.Array, jax.Array]:
     """Mean and standard deviation across ensemble members at ``X`` (each shape ``(n,)``)."""
+    _check_params(params)
     preds = jax.vmap(lambda p: mlp_apply(p, jnp.asarray(X)))(params)
     return preds.mean(0), preds.std(0)
 
@@ -222,6 +236,12 @@ def hmc_bnn_predict(
     import numpyro.distributions as dist
     from numpyro.infer import MCMC, NUTS
 
+    width = check_int("width", width, min_value=1)
+    depth = check_int("depth", depth, min_value=1)
+    num_warmup = check_int("num_warmup", num_warmup, min_value=1)
+    num_samples = check_int("num_samples", num_samples, min_value=1)
+    prior_var = check_positive("prior_var", prior_var)
+    noise_var = check_positive("noise_var", noise_var)
     X, y, X_test = jnp.asarray(X), jnp.asarray(y), jnp.asarray(X_test)
     sizes = [X.shape[1]] + [width] * depth + [1]
 

@@ -76,7 +76,7 @@ def batch_size(var, noise_var, switch_c) -> jax.Array:
         noise_var: observation noise variance λ > 0.
         switch_c: the variance-shrink budget C ≥ 1 (C = 1 switches every step, i.e. GP-UCB).
     """
-    check_positive("noise_var", noise_var)
+    noise_var = check_positive("noise_var", noise_var)
     _check_switch_c(switch_c)
     raw = (switch_c - 1.0) * noise_var / jnp.maximum(var, 1e-12)
     return jnp.clip(jnp.floor(raw), 1.0, 2.0**30).astype(jnp.int32)
@@ -108,6 +108,8 @@ def switching_step(
         ``(new_state, info)``.
     """
     check_choice("rule", rule, RULES)
+    noise_var = check_positive("noise_var", noise_var)
+    beta = check_positive("beta", beta, allow_zero=True)
 
     def refit(_):
         mean, var = grid_posterior(kernel(problem.X), state.bo.counts, state.bo.sums, noise_var, full_cov=False)
@@ -145,8 +147,8 @@ def switching_run(
         ``(final_state, info)`` with every info field of shape ``(num_steps,)``.
     """
     problem = _check_problem(problem)
-    check_positive("noise_var", noise_var)
-    check_positive("beta", beta, allow_zero=True)
+    noise_var = check_positive("noise_var", noise_var)
+    beta = check_positive("beta", beta, allow_zero=True)
     _check_switch_c(switch_c)
     num_steps = check_int("num_steps", num_steps, min_value=1)
     check_choice("rule", rule, RULES)

@@ -39,6 +39,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
 from priorscope.diffusion import gmm
 from priorscope.particles import smc
 
@@ -74,6 +75,7 @@ class FKFields(NamedTuple):
 
 def annealed(mix: gmm.GaussianMixture, schedule, beta: jax.Array | float) -> FKFields:
     """Fields of the annealed path :math:`\\tilde p_t = q_t^\\beta` (``beta`` may be traced)."""
+    beta = _c.check_positive("beta", beta)
 
     def drift(x, t):
         return -schedule.drift(t) * x + beta * schedule.diffusion_sq(t) * gmm.score(mix, schedule, x, t)
@@ -91,6 +93,8 @@ def annealed(mix: gmm.GaussianMixture, schedule, beta: jax.Array | float) -> FKF
 
 def product(mix1: gmm.GaussianMixture, mix2: gmm.GaussianMixture, schedule) -> FKFields:
     """Fields of the product path :math:`\\tilde p_t = q^1_t\\, q^2_t` (both noised by the same schedule)."""
+    if mix1.dim != mix2.dim:
+        raise ValueError(f"mix1 and mix2 must have the same dimension, got {mix1.dim} and {mix2.dim}")
 
     def drift(x, t):
         s = gmm.score(mix1, schedule, x, t) + gmm.score(mix2, schedule, x, t)
@@ -113,6 +117,8 @@ def tilted(mix: gmm.GaussianMixture, schedule, log_tilt: Field, log_tilt_laplaci
     so any differentiable tilt works; :math:`\\partial_\\tau h = -\\partial_t h`. Pass ``log_tilt_laplacian``
     (``(x, t) -> Δh``) to skip the Hessian when :math:`\\Delta h` is known in closed form.
     """
+    if not callable(log_tilt):
+        raise TypeError(f"log_tilt must be a function (x, t) -> (), got {type(log_tilt).__name__}")
 
     def grad_h(x, t):
         return jax.grad(log_tilt)(x, t)
@@ -192,6 +198,7 @@ def fkc_sample(
     ts = jnp.asarray(ts)
     if ts.ndim != 1 or ts.shape[0] < 2:
         raise ValueError(f"ts must have shape (K + 1,) with K >= 1, got shape {ts.shape}")
+    ess_threshold = _c.check_in_range("ess_threshold", ess_threshold, 0.0, 1.0)
     for name, value in (("num_particles", num_particles), ("dim", dim)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be an int >= 1, got {value!r}")

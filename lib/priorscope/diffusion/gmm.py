@@ -37,6 +37,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from priorscope._checks import check_finite, check_probabilities, check_shape, is_data
+
 __all__ = [
     "GaussianMixture",
     "ring",
@@ -71,6 +73,18 @@ class GaussianMixture:
     weights: jax.Array
     means: jax.Array
     covs: jax.Array
+
+    def __post_init__(self):
+        """The raw constructor checks shapes and values too (``create`` also normalises and accepts stds)."""
+        if not is_data(self.weights, self.means, self.covs):
+            return  # JAX rebuilding the pytree with tracers or placeholders
+        k = np.shape(self.weights)[0] if np.ndim(self.weights) == 1 else None
+        check_shape("means", self.means, (k, None), what="(K, d) with K = len(weights)")
+        d = np.shape(self.means)[1]
+        check_shape("covs", self.covs, (k, d, d), what=f"(K, d, d) = ({k}, {d}, {d})")
+        check_probabilities("weights", self.weights, atol=1e-4)
+        check_finite("means", self.means)
+        check_finite("covs", self.covs)
 
     @property
     def num_components(self) -> int:

@@ -38,6 +38,7 @@ import jax
 import jax.numpy as jnp
 from jax.scipy.stats import norm
 
+from priorscope import _checks as _c
 from priorscope.diffusion import gmm
 
 __all__ = [
@@ -76,12 +77,10 @@ class Interpolant:
     gamma: str = dataclasses.field(default="brownian", metadata={"static": True})
 
     def __post_init__(self):
-        if self.path not in PATHS:
-            raise ValueError(f"path must be one of {PATHS}, got {self.path!r}")
-        if self.gamma not in GAMMAS:
-            raise ValueError(f"gamma must be one of {GAMMAS}, got {self.gamma!r}")
-        if isinstance(self.amplitude, int | float) and self.amplitude < 0:
-            raise ValueError(f"amplitude must be >= 0, got {self.amplitude}")
+        _c.check_choice("path", self.path, PATHS)
+        _c.check_choice("gamma", self.gamma, GAMMAS)
+        if _c.is_data(self.amplitude):
+            _c.check_nonnegative("amplitude", self.amplitude)
 
     def alpha(self, t):
         return 1.0 - t if self.path == "linear" else jnp.cos(0.5 * jnp.pi * t)

@@ -36,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import logsumexp
 
+from priorscope import _checks as _c
 from priorscope.diffusion import fkc, gmm
 from priorscope.particles import smc
 
@@ -87,6 +88,7 @@ def exact_posterior(
         A :class:`~priorscope.diffusion.gmm.GaussianMixture` with ``K`` components.
     """
     forward, y = check_problem(mix, forward, y)
+    sigma_y = _c.check_positive("sigma_y", sigma_y)
     m = forward.shape[0]
     s = jnp.einsum("ij,kjl,ml->kim", forward, mix.covs, forward) + sigma_y**2 * jnp.eye(m)
     gain = jnp.einsum("kij,lj,klm->kim", mix.covs, forward, jnp.linalg.inv(s))
@@ -159,6 +161,8 @@ def ensemble_sample(
         :math:`q_{t_{min}}(x)\\,p(y\\mid x)` (uniform when ``weighted`` is False).
     """
     forward, y = check_problem(mix, forward, y)
+    sigma_y = _c.check_positive("sigma_y", sigma_y)
+    num_particles = _c.check_int("num_particles", num_particles, min_value=1)
     h = likelihood_tilt(schedule, forward, y, sigma_y, tilt_strength)
     fields = fkc.tilted(mix, schedule, h, likelihood_tilt_laplacian(schedule, forward, sigma_y, tilt_strength))
     res = fkc.fkc_sample(
@@ -204,6 +208,8 @@ def dps_sample(
         Final particles ``(n, d)`` (equally weighted).
     """
     forward, y = check_problem(mix, forward, y)
+    sigma_y = _c.check_positive("sigma_y", sigma_y)
+    num_particles = _c.check_int("num_particles", num_particles, min_value=1)
 
     def guided_score(x, t):
         def plug_in(z):

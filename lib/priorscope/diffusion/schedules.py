@@ -32,6 +32,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from priorscope._checks import check_choice, check_interval, check_positive, is_concrete
+
 __all__ = [
     "Schedule",
     "VPLinear",
@@ -48,16 +50,15 @@ GRID_KINDS = ("uniform", "logsnr", "quadratic", "edm")
 
 
 def _check_number(name, value, *, low=None, high=None, low_inclusive=False):
-    """Validate a hyperparameter when it is a concrete Python/NumPy number (tracers pass through)."""
-    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
-        v = float(value)
-        if not np.isfinite(v):
-            raise ValueError(f"{name} must be finite, got {v}")
-        if low is not None and (v < low or (v == low and not low_inclusive)):
-            sign = ">=" if low_inclusive else ">"
-            raise ValueError(f"{name} must be {sign} {low}, got {v}")
-        if high is not None and v > high:
-            raise ValueError(f"{name} must be <= {high}, got {v}")
+    """Validate a concrete hyperparameter (Python/NumPy number or JAX scalar); traced values are checked where used."""
+    if is_concrete(value):
+        check_interval(
+            name,
+            value,
+            -np.inf if low is None else low,
+            np.inf if high is None else high,
+            low_open=low is not None and not low_inclusive,
+        )
 
 
 class Schedule:
@@ -131,7 +132,7 @@ class VPLinear(Schedule):
     def __post_init__(self):
         _check_number("beta_min", self.beta_min, low=0.0)
         _check_number("beta_max", self.beta_max, low=0.0)
-        if all(isinstance(v, numbers.Real) for v in (self.beta_min, self.beta_max)):
+        if is_concrete((self.beta_min, self.beta_max)) and all(np.ndim(v) == 0 for v in (self.beta_min, self.beta_max)):
             if self.beta_max <= self.beta_min:
                 raise ValueError(f"beta_max must be > beta_min={self.beta_min}, got {self.beta_max}")
 
@@ -180,7 +181,9 @@ class Cosine(Schedule):
     def __post_init__(self):
         _check_number("logsnr_min", self.logsnr_min)
         _check_number("logsnr_max", self.logsnr_max)
-        if all(isinstance(v, numbers.Real) for v in (self.logsnr_min, self.logsnr_max)):
+        if is_concrete((self.logsnr_min, self.logsnr_max)) and all(
+            np.ndim(v) == 0 for v in (self.logsnr_min, self.logsnr_max)
+        ):
             if self.logsnr_max <= self.logsnr_min:
                 raise ValueError(f"logsnr_max must be > logsnr_min={self.logsnr_min}, got {self.logsnr_max}")
 
@@ -305,15 +308,13 @@ _SCHEDULES = {"vp": VPLinear, "cosine": Cosine, "edm": EDM, "rf": RectifiedFlow}
 
 def get_schedule(name: str) -> Schedule:
     """Return the default schedule called ``name`` (one of ``"vp"``, ``"cosine"``, ``"edm"``, ``"rf"``)."""
-    if name not in _SCHEDULES:
-        raise ValueError(f"schedule name must be one of {sorted(_SCHEDULES)}, got {name!r}")
+    check_choice("name", name, sorted(_SCHEDULES))
     return _SCHEDULES[name]()
 
 
 def _check_t(name, t):
-    if isinstance(t, numbers.Real):
-        if not (0.0 < float(t) <= 1.0):
-            raise ValueError(f"{name} must lie in (0, 1], got {t}")
+    """``t`` after checking it lies in (0, 1] (a concrete JAX scalar like a number, a traced one at run time)."""
+    return check_interval(name, t, 0, 1, low_open=True)
 
 
 def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t_end=1e-3, rho=7.0, max_steps=None):
@@ -340,7 +341,7 @@ def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t
     Returns:
         Array of shape ``(steps + 1,)``, or ``(max_steps + 1,)`` when ``max_steps`` is given.
     """
-    traced = isinstance(steps, jax.core.Tracer)
+    traced = not is_concrete(steps)
     if not traced:
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral | np.integer):
             raise TypeError(f"steps must be an int, got {type(steps).__name__} {steps!r}")
@@ -353,13 +354,12 @@ def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t
             raise ValueError(f"max_steps must be >= steps={steps}, got {max_steps}")
     elif traced:
         raise ValueError("a traced steps needs a static max_steps (the padded grid length)")
-    if kind not in GRID_KINDS:
-        raise ValueError(f"grid kind must be one of {GRID_KINDS}, got {kind!r}")
-    _check_t("t_start", t_start)
-    _check_t("t_end", t_end)
-    if isinstance(t_start, numbers.Real) and isinstance(t_end, numbers.Real) and not t_end < t_start:
-        raise ValueError(f"t_end must be < t_start={t_start}, got {t_end}")
-    _check_number("rho", rho, low=0.0)
+    check_choice("kind", kind, GRID_KINDS)
+    t_start = _check_t("t_start", t_start)
+    t_end = _check_t("t_end", t_end)
+    if is_concrete((t_start, t_end)) and not np.asarray(t_end) < np.asarray(t_start):
+        raise ValueError(f"t_end must be < t_start={float(np.asarray(t_start))}, got {float(np.asarray(t_end))}")
+    rho = check_positive("rho", rho)
     dtype = jnp.result_type(float)
     length = int(steps) if max_steps is None else max_steps
     idx = jnp.arange(length + 1)

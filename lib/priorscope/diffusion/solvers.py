@@ -45,11 +45,18 @@ References:
 
 from __future__ import annotations
 
-import numbers
-
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from priorscope._checks import (
+    check_finite,
+    check_increasing,
+    check_interval,
+    check_nonnegative,
+    check_positive,
+    is_concrete,
+)
 
 from .schedules import GRID_KINDS, time_grid
 from .targets import TARGETS, coefficients, x0_eps_from
@@ -271,18 +278,21 @@ def integrate(
     x_T = jnp.asarray(x_T)
     if x_T.ndim != 2:
         raise ValueError(f"x_T must have shape (n, d), got shape {x_T.shape}")
-    if threshold is not None and isinstance(threshold, numbers.Real) and not threshold > 0:
-        raise ValueError(f"threshold must be None or > 0, got {threshold}")
-    if isinstance(zeta, numbers.Real) and not zeta >= 0:
-        raise ValueError(f"zeta must be >= 0, got {zeta}")
+    if threshold is not None:
+        threshold = check_positive("threshold", threshold)
+    zeta = check_nonnegative("zeta", zeta)
+    threshold_ratio = check_interval("threshold_ratio", threshold_ratio, 0.0, 1.0, low_open=True)
     if solver == "euler_maruyama" and key is None:
         raise ValueError("solver 'euler_maruyama' needs a PRNG key: pass key=jax.random.key(seed)")
     dtype = x_T.dtype if jnp.issubdtype(x_T.dtype, jnp.floating) else jnp.result_type(float)
-    x_T = x_T.astype(dtype)
+    x_T = check_finite("x_T", x_T.astype(dtype))
     _check_model(model, x_T)
     ts = jnp.asarray(ts, dtype=dtype)
     if ts.ndim != 1 or ts.shape[0] < 2:
         raise ValueError(f"ts must have shape (M + 1,) with M >= 1, got shape {ts.shape}")
+    # a NaN step would be skipped silently; times run from t_start down to t_end inside (0, 1]
+    ts = check_interval("ts", ts, 0.0, 1.0, low_open=True)
+    ts = check_increasing("ts", ts, strict=False, decreasing=True)
     steps = ts.shape[0] - 1
     batched = jax.vmap(model, in_axes=(0, None))
 
@@ -301,7 +311,7 @@ def integrate(
 
     if solver in _MULTISTEP:
         lam_start = schedule.log_snr(ts[0])
-        if not isinstance(lam_start, jax.core.Tracer) and not np.isfinite(np.asarray(lam_start)):
+        if is_concrete(lam_start) and not np.isfinite(np.asarray(lam_start)):
             raise ValueError(
                 f"solver {solver!r} works in log-SNR and needs a finite lambda(t_start); "
                 f"got lambda({float(ts[0])}) = {float(lam_start)} (use t_start < 1 for this schedule)"

@@ -1,8 +1,8 @@
 """Boundary validation helpers of the GP modules (private): the shared checks of ``priorscope._checks`` plus
 ``as_inputs``.
 
-Checks on values run only when the value is concrete (a Python number, a NumPy array or a committed JAX
-array); under ``jit``/``vmap`` the value is a tracer and the check is skipped, so slider values stay traced.
+Checks on concrete values (a Python number, a NumPy array, a committed JAX array) raise at once; under
+``jit``/``vmap`` the value is a tracer and is checked at run time (``equinox.error_if``), see ``priorscope._checks``.
 """
 
 from __future__ import annotations
@@ -29,5 +29,4 @@ def as_inputs(name: str, X) -> jax.Array:
         raise ValueError(f"{name} must have shape (n,) or (n, d), got shape {X.shape}")
     if X.shape[0] == 0:
         raise ValueError(f"{name} must contain at least one point, got shape {X.shape}")
-    check_finite(name, X)
-    return X
+    return check_finite(name, X)

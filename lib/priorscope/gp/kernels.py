@@ -20,11 +20,12 @@ References:
 from __future__ import annotations
 
 import dataclasses
+from typing import dataclass_transform
 
 import jax
 import jax.numpy as jnp
 
-from priorscope.gp._checks import as_inputs, check_nonnegative, check_positive
+from priorscope.gp._checks import as_inputs, check_nonnegative, check_positive, is_concrete
 
 __all__ = [
     "Kernel",
@@ -41,7 +42,9 @@ __all__ = [
 ]
 
 
-def _pytree(cls):
+@dataclass_transform(frozen_default=True)
+def _pytree[C: type](cls: C) -> C:
+    """A frozen dataclass registered as a pytree (``dataclass_transform`` tells type checkers its fields)."""
     return jax.tree_util.register_dataclass(dataclasses.dataclass(frozen=True)(cls))
 
 
@@ -52,7 +55,39 @@ def _safe_sqrt(x):
 
 
 class Kernel:
-    """Base class: subclasses implement :meth:`evaluate` for one pair of points."""
+    """Base class: subclasses implement :meth:`evaluate` for one pair of points.
+
+    Subclasses list their hyperparameters' ranges in ``_ranges`` (field -> ``"positive"``, ``"positive_or_inf"``
+    or ``"nonnegative"``) and the fields that may hold one value per input dimension in ``_per_dim``; the Gram
+    matrix checks both (a per-dimension field of the wrong length would silently broadcast, and a traced value
+    out of range would give NaN), traced values at run time.
+    """
+
+    _ranges: dict[str, str] = {}
+    _per_dim: tuple[str, ...] = ()
+
+    def _validated(self, d: int) -> Kernel:
+        """This kernel after checking its hyperparameters against input dimension ``d`` (traced ones at run time)."""
+        name = type(self).__name__
+        for field in self._per_dim:
+            shape = jnp.shape(getattr(self, field))
+            if shape not in ((), (1,), (d,)):
+                raise ValueError(
+                    f"{name}'s {field} must be a scalar or have shape ({d},) (one per input dimension), "
+                    f"got shape {shape}"
+                )
+        traced = {f: getattr(self, f) for f in self._ranges if not is_concrete(getattr(self, f))}
+        if not traced:
+            return self
+        checked = {}
+        for f, v in traced.items():
+            kind = self._ranges[f]
+            checked[f] = (
+                check_nonnegative(f, v)
+                if kind == "nonnegative"
+                else check_positive(f, v, allow_inf=kind == "positive_or_inf")
+            )
+        return dataclasses.replace(self, **checked)  # type: ignore[type-var]
 
     def evaluate(self, x1: jax.Array, x2: jax.Array) -> jax.Array:
         """k(x1, x2) for two single points of shape ``(d,)``; returns a scalar."""
@@ -72,13 +107,14 @@ class Kernel:
         X2 = X1 if X2 is None else as_inputs("X2", X2)
         if X1.shape[1] != X2.shape[1]:
             raise ValueError(f"X1 and X2 must have the same input dimension, got {X1.shape} and {X2.shape}")
-        row = jax.vmap(self.evaluate, in_axes=(None, 0))
+        kernel = self._validated(X1.shape[1])
+        row = jax.vmap(kernel.evaluate, in_axes=(None, 0))
         return jax.vmap(row, in_axes=(0, None))(X1, X2)
 
     def diag(self, X) -> jax.Array:
         """``k(x_i, x_i)`` for each row of ``X``; shape ``(n,)``."""
         X = as_inputs("X", X)
-        return jax.vmap(self.evaluate)(X, X)
+        return jax.vmap(self._validated(X.shape[1]).evaluate)(X, X)
 
     def __add__(self, other: Kernel) -> Sum:
         if not isinstance(other, Kernel):
@@ -99,6 +135,8 @@ class _Stationary(Kernel):
 
     lengthscale: jax.Array
     variance: jax.Array
+    _ranges = {"lengthscale": "positive_or_inf", "variance": "positive"}
+    _per_dim = ("lengthscale",)
 
     def __post_init__(self):
         check_positive("lengthscale", self.lengthscale, allow_inf=True)
@@ -200,6 +238,7 @@ class Periodic(Kernel):
     lengthscale: jax.Array = 1.0
     variance: jax.Array = 1.0
     period: jax.Array = 1.0
+    _ranges = {"lengthscale": "positive", "variance": "positive", "period": "positive"}
 
     def __post_init__(self):
         check_positive("lengthscale", self.lengthscale)
@@ -231,6 +270,7 @@ class SpectralMixture(Kernel):
     weights: jax.Array
     frequencies: jax.Array
     lengthscales: jax.Array
+    _ranges = {"weights": "nonnegative", "lengthscales": "positive"}
 
     def __post_init__(self):
         check_nonnegative("weights", self.weights)
@@ -271,6 +311,7 @@ class ArcCosine(Kernel):
     weight_variance: jax.Array = 2.0
     bias_variance: jax.Array = 0.0
     depth: int = jax.tree.static(default=1)
+    _ranges = {"weight_variance": "positive", "bias_variance": "nonnegative"}
 
     def __post_init__(self):
         check_positive("weight_variance", self.weight_variance)
@@ -310,6 +351,7 @@ class ErfNNGP(Kernel):
     weight_variance: jax.Array = 1.0
     bias_variance: jax.Array = 0.0
     depth: int = jax.tree.static(default=1)
+    _ranges = {"weight_variance": "positive", "bias_variance": "nonnegative"}
 
     def __post_init__(self):
         check_positive("weight_variance", self.weight_variance)
@@ -340,6 +382,9 @@ class Sum(Kernel):
     k1: Kernel
     k2: Kernel
 
+    def _validated(self, d: int) -> Kernel:
+        return Sum(self.k1._validated(d), self.k2._validated(d))
+
     def evaluate(self, x1, x2):
         return self.k1.evaluate(x1, x2) + self.k2.evaluate(x1, x2)
 
@@ -350,6 +395,9 @@ class Product(Kernel):
 
     k1: Kernel
     k2: Kernel
+
+    def _validated(self, d: int) -> Kernel:
+        return Product(self.k1._validated(d), self.k2._validated(d))
 
     def evaluate(self, x1, x2):
         return self.k1.evaluate(x1, x2) * self.k2.evaluate(x1, x2)

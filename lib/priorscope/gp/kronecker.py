@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import jax
 import jax.numpy as jnp
 
+from priorscope._checks import check_positive
+
 __all__ = ["kron_matvec", "kron_solve", "kron_logdet", "kron_eigh_solve", "kron_eigh_logdet", "kron_dense"]
 
 
@@ -106,6 +108,7 @@ def kron_eigh_solve(factors: Sequence[jax.Array], v: jax.Array, noise) -> jax.Ar
     shape = _check_factors(factors, v)
     lam, Qs = _eig_all(factors)
     t = _apply_each([Q.T for Q in Qs], v, shape)
+    noise = check_positive("noise", noise)
     return _apply_each(Qs, t / (lam + noise), shape)
 
 
@@ -114,6 +117,7 @@ def kron_eigh_logdet(factors: Sequence[jax.Array], noise) -> jax.Array:
     factors = [jnp.asarray(A) for A in factors]
     _check_factors(factors)
     lam, _ = _eig_all(factors)
+    noise = check_positive("noise", noise)
     return jnp.sum(jnp.log(lam + noise))
 
 

@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
+from priorscope._checks import check_int, check_nonnegative
 from priorscope.gp._checks import as_inputs, check_finite, check_positive
 from priorscope.gp.kernels import Kernel
 
@@ -46,15 +47,16 @@ def _check_data(X, y, noise):
         raise ValueError(f"y must have shape (n,), got shape {y.shape}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X and y must have the same number of points, got X {X.shape} and y {y.shape}")
-    check_finite("y", y)
+    y = check_finite("y", y)
     noise = jnp.asarray(noise)
     if noise.ndim not in (0, 1) or (noise.ndim == 1 and noise.shape[0] != X.shape[0]):
         raise ValueError(f"noise must be a scalar or have shape ({X.shape[0]},), got shape {noise.shape}")
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     return X, y, noise
 
 
 def _cho(kernel, X, noise, jitter):
+    jitter = check_nonnegative("jitter", jitter)
     K = kernel(X, X)
     n = X.shape[0]
     A = K + jnp.diag(jnp.broadcast_to(noise, (n,)) + jitter)
@@ -115,8 +117,7 @@ def log_marginal_likelihood(kernel: Kernel, X, y, noise, *, jitter: float = 0.0)
 
 
 def _check_num_samples(num_samples):
-    if not isinstance(num_samples, int) or num_samples < 1:
-        raise ValueError(f"num_samples must be an int >= 1, got {num_samples!r}")
+    check_int("num_samples", num_samples, min_value=1)
 
 
 def _mvn_samples(key, mean, cov, num_samples, jitter=None):
@@ -128,6 +129,7 @@ def _mvn_samples(key, mean, cov, num_samples, jitter=None):
     m = mean.shape[0]
     if jitter is None:
         jitter = 1e-8 if mean.dtype == jnp.float64 else 1e-5
+    jitter = check_nonnegative("jitter", jitter)
     scale = jnp.maximum(jnp.max(jnp.abs(jnp.diag(cov))), 1e-30)
     L = jnp.linalg.cholesky(cov + jitter * scale * jnp.eye(m, dtype=cov.dtype))
     z = jax.random.normal(key, (num_samples, m), dtype=mean.dtype)

@@ -115,8 +115,8 @@ def init_spectral_params(num_components: int, freq_scale=20.0, lengthscale=0.1) 
     """
     if not isinstance(num_components, int) or num_components < 1:
         raise ValueError(f"num_components must be an int >= 1, got {num_components!r}")
-    check_positive("freq_scale", freq_scale)
-    check_positive("lengthscale", lengthscale)
+    freq_scale = check_positive("freq_scale", freq_scale)
+    lengthscale = check_positive("lengthscale", lengthscale)
     Q = num_components
     return SpectralParams(
         log_w=jnp.full((Q,), -jnp.log(float(Q))),

@@ -36,12 +36,12 @@ def _check_unique(X_unique, counts, y_means, noise):
         raise ValueError(f"counts must have shape ({k},) like X_unique, got shape {counts.shape}")
     if y_means.shape != (k,):
         raise ValueError(f"y_means must have shape ({k},) like X_unique, got shape {y_means.shape}")
-    check_positive("counts", counts)
-    check_finite("y_means", y_means)
+    counts = check_positive("counts", counts)
+    y_means = check_finite("y_means", y_means)
     noise = jnp.asarray(noise)
     if noise.ndim not in (0, 1) or (noise.ndim == 1 and noise.shape[0] != k):
         raise ValueError(f"noise must be a scalar or have shape ({k},), got shape {noise.shape}")
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     return X_unique, counts.astype(y_means.dtype), y_means, noise
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 from numpyro.infer.hmc import hmc
 from numpyro.infer.util import initialize_model
 
-from priorscope._checks import check_float, check_int
+from priorscope._checks import check_finite, check_float, check_int
 
 __all__ = ["NUTSResult", "make_nuts", "to_arviz"]
 
@@ -86,6 +87,8 @@ def make_nuts(
         raise ValueError(f"target_accept_prob must lie in (0, 1), got {target_accept_prob}")
     if not isinstance(example_args, tuple):
         raise TypeError(f"example_args must be a tuple, got {type(example_args).__name__}")
+    if not callable(model):
+        raise TypeError(f"model must be a NumPyro model function, got {type(model).__name__}")
 
     info = initialize_model(jax.random.key(0), model, model_args=example_args, dynamic_args=True)
     init_kernel, sample_kernel = hmc(potential_fn_gen=info.potential_fn, algo="NUTS")
@@ -110,6 +113,16 @@ def make_nuts(
             model_args=model_args,
             rng_key=k_run,
         )
+        # A NaN in the data or an invalid hyperparameter (a scale <= 0) makes the log density non-finite at the
+        # start: the chain would never move (acceptance 0), so it is an error rather than a silent result.
+        state = state._replace(
+            potential_energy=eqx.error_if(
+                state.potential_energy,
+                ~jnp.isfinite(state.potential_energy),
+                "run's model arguments give a non-finite log density at the initial point "
+                "(NaN/inf data, or a hyperparameter outside its support such as a scale <= 0)",
+            )
+        )
 
         def step(state: Any, _: None) -> tuple[Any, tuple[Any, ...]]:
             state = sample_kernel(state, model_args=model_args)
@@ -122,6 +135,12 @@ def make_nuts(
 
     @jax.jit
     def run(key: jax.Array, *model_args: Any) -> NUTSResult:
+        if len(model_args) != len(example_args):
+            raise TypeError(f"run takes {len(example_args)} model argument(s) after key, got {len(model_args)}")
+        model_args = tuple(
+            check_finite(f"model argument {i} of run", a) if jnp.issubdtype(jnp.result_type(a), jnp.floating) else a
+            for i, a in enumerate(model_args)
+        )
         keys = jax.random.split(key, num_chains)
         return jax.vmap(one_chain, in_axes=(0, None))(keys, tuple(model_args))
 
@@ -130,6 +149,8 @@ def make_nuts(
 
 def to_arviz(result: NUTSResult) -> Any:
     """The draws of a :class:`NUTSResult` as an ArviZ ``DataTree`` (posterior + sample stats) for diagnostics."""
+    if not isinstance(result, NUTSResult):
+        raise TypeError(f"result must be a NUTSResult (what make_nuts's run returns), got {type(result).__name__}")
     import numpy as np
     from arviz_base import from_dict
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
+from priorscope._checks import check_choice, check_int, check_weights
+
 __all__ = ["SCHEMES", "multinomial", "stratified", "systematic", "resample"]
 
 
@@ -26,11 +28,9 @@ def _check(weights: jax.Array, num_samples: int) -> jax.Array:
     weights = jnp.asarray(weights)
     if weights.ndim != 1 or weights.shape[0] < 1:
         raise ValueError(f"weights must have shape (n,) with n >= 1, got shape {weights.shape}")
-    if isinstance(num_samples, bool) or not isinstance(num_samples, int):
-        raise TypeError(f"num_samples must be a Python int (it fixes a shape), got {type(num_samples).__name__}")
-    if num_samples < 1:
-        raise ValueError(f"num_samples must be >= 1, got {num_samples}")
-    return weights
+    check_int("num_samples", num_samples, min_value=1)
+    # NaN, negative or all-zero weights would give a confident but meaningless index list
+    return check_weights("weights", weights)
 
 
 def _invert_cdf(weights: jax.Array, points: jax.Array) -> jax.Array:
@@ -97,6 +97,5 @@ def resample(key: jax.Array, weights: jax.Array, num_samples: int, scheme: str =
     Returns:
         int32 indices of shape ``(m,)``.
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {tuple(SCHEMES)}, got {scheme!r}")
+    check_choice("scheme", scheme, SCHEMES)
     return SCHEMES[scheme](key, weights, num_samples)

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
+from priorscope._checks import check_in_range
 from priorscope.particles.resampling import SCHEMES
 from priorscope.particles.weights import check_log_weights, ess, log_normalize
 
@@ -117,6 +118,7 @@ def resample_if_needed(
     """
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {tuple(SCHEMES)}, got {scheme!r}")
+    ess_threshold = check_in_range("ess_threshold", ess_threshold, 0.0, 1.0)
     n = state.log_weights.shape[0]
     current_ess = ess(state.log_weights)
     resampled = (current_ess < ess_threshold * n) | (jnp.asarray(ess_threshold) >= 1.0)

@@ -13,11 +13,16 @@ from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from priorscope import _checks as _c
+from priorscope._checks import check_choice, check_in_range, check_increasing, check_int, check_positive, is_concrete
 from priorscope.particles import smc
+from priorscope.particles.resampling import SCHEMES
 from priorscope.particles.weights import weighted_var
 
 __all__ = ["rwmh", "tempered_smc"]
+
 
 LogDensity = Callable[[jax.Array], jax.Array]
 
@@ -43,6 +48,11 @@ def rwmh(
         ``(particles, acceptance_rate)``: moved particles ``(n, d)`` and the mean acceptance rate (scalar; 1 when
         ``num_steps`` is 0).
     """
+    scale = _c.check_positive("scale", scale)
+    if isinstance(num_steps, int):
+        _c.check_int("num_steps", num_steps, min_value=0)
+    else:
+        num_steps = _c.check_nonnegative("num_steps", num_steps)
     log_target = jax.vmap(log_target_fn)
 
     def one(i, carry):
@@ -100,8 +110,19 @@ def tempered_smc(
         raise ValueError(f"particles must have shape (n, d), got {particles.shape}")
     if betas.ndim != 1 or betas.shape[0] < 2:
         raise ValueError(f"betas must have shape (K + 1,) with K >= 1, got {betas.shape}")
-    if isinstance(num_mcmc_steps, bool) or (isinstance(num_mcmc_steps, int) and num_mcmc_steps < 0):
-        raise ValueError(f"num_mcmc_steps must be an int >= 0, got {num_mcmc_steps!r}")
+    if not callable(log_prior_fn) or not callable(log_likelihood_fn):
+        raise TypeError("log_prior_fn and log_likelihood_fn must be functions of one point (d,) -> ()")
+    if isinstance(num_mcmc_steps, int | bool):
+        check_int("num_mcmc_steps", num_mcmc_steps, min_value=0)
+    else:
+        num_mcmc_steps = check_in_range("num_mcmc_steps", num_mcmc_steps, 0, 10**9)
+    # temperatures run from 0 (the prior) up to 1 (the posterior); decreasing ones give a meaningless log Z
+    betas = check_increasing("betas", check_in_range("betas", betas, 0.0, 1.0))
+    if is_concrete(betas) and not (np.asarray(betas)[0] == 0.0 and np.asarray(betas)[-1] == 1.0):
+        raise ValueError(f"betas must start at 0 and end at 1, got betas[0] = {betas[0]} and betas[-1] = {betas[-1]}")
+    proposal_scale = check_positive("proposal_scale", proposal_scale)
+    ess_threshold = check_in_range("ess_threshold", ess_threshold, 0.0, 1.0)
+    check_choice("scheme", scheme, SCHEMES)
     log_lik = jax.vmap(log_likelihood_fn)
 
     def body(state, inputs):

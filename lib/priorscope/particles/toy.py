@@ -22,6 +22,16 @@ import jax.numpy as jnp
 from jax.scipy.special import logsumexp
 from jax.scipy.stats import norm
 
+from priorscope._checks import (
+    check_finite,
+    check_increasing,
+    check_int,
+    check_interval,
+    check_positive,
+    check_same_shape,
+    is_data,
+)
+
 __all__ = ["BumpLikelihoodToy", "make_bimodal_toy", "importance_experiment", "smc_experiment"]
 
 
@@ -41,6 +51,15 @@ class BumpLikelihoodToy:
     centers: jax.Array
     scales: jax.Array
     amplitudes: jax.Array
+
+    def __post_init__(self):
+        if is_data(self.prior_scale, self.centers, self.scales, self.amplitudes):
+            check_positive("prior_scale", self.prior_scale)
+            check_finite("centers", self.centers)
+            check_positive("scales", self.scales)
+            check_positive("amplitudes", self.amplitudes)
+            check_same_shape("centers", self.centers, "scales", self.scales)
+            check_same_shape("centers", self.centers, "amplitudes", self.amplitudes)
 
     def log_prior(self, x: jax.Array) -> jax.Array:
         """:math:`\\log p(x)` for one point ``(1,)``."""
@@ -89,12 +108,10 @@ def make_bimodal_toy(
     Raises:
         ValueError: for a non-positive scale or a ``left_weight`` outside (0, 1).
     """
-    if not prior_scale > 0:
-        raise ValueError(f"prior_scale must be > 0, got {prior_scale}")
-    if not scale > 0:
-        raise ValueError(f"scale must be > 0, got {scale}")
-    if not 0.0 < left_weight < 1.0:
-        raise ValueError(f"left_weight must lie in (0, 1), got {left_weight}")
+    prior_scale = check_positive("prior_scale", prior_scale)
+    separation = check_finite("separation", separation)
+    scale = check_positive("scale", scale)
+    check_interval("left_weight", left_weight, 0, 1, low_open=True, high_open=True)
     return BumpLikelihoodToy(
         prior_scale=jnp.asarray(prior_scale),
         centers=jnp.asarray([-separation, separation]),
@@ -133,6 +150,10 @@ def importance_experiment(
         dict with ``density`` ``(B,)`` (weighted histogram), ``ess``, ``log_z`` (estimate), ``left_mass``
         (weighted share of :math:`x < 0`), ``sorted_weights`` ``(n,)`` (normalised, descending).
     """
+    num_samples = check_int("num_samples", num_samples, min_value=1)
+    proposal_mean = check_finite("proposal_mean", proposal_mean)
+    proposal_scale = check_positive("proposal_scale", proposal_scale)
+    edges = check_increasing("edges", edges)
     x = proposal_mean + proposal_scale * jax.random.normal(key, (num_samples,))
     pts = x[:, None]
     log_gamma = jax.vmap(model.log_prior)(pts) + jax.vmap(model.log_likelihood)(pts)
@@ -165,6 +186,9 @@ def smc_experiment(
     """
     from priorscope.particles.tempering import tempered_smc
 
+    num_temperatures = check_int("num_temperatures", num_temperatures, min_value=1)
+    num_particles = check_int("num_particles", num_particles, min_value=1)
+    edges = check_increasing("edges", edges)
     k_init, k_run = jax.random.split(key)
     x0 = model.prior_scale * jax.random.normal(k_init, (num_particles, 1))
     betas = jnp.linspace(0.0, 1.0, num_temperatures + 1) ** 2

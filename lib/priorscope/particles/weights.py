@@ -14,9 +14,13 @@ see Chopin and Papaspiliopoulos 2020, *An Introduction to Sequential Monte Carlo
 
 from __future__ import annotations
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.scipy.special import logsumexp
+
+from priorscope._checks import is_concrete
 
 __all__ = [
     "check_log_weights",
@@ -49,7 +53,18 @@ def check_log_weights(log_weights: jax.Array, name: str = "log_weights") -> jax.
         raise ValueError(f"{name} must be one-dimensional with shape (n,), got shape {log_weights.shape}")
     if log_weights.shape[0] < 1:
         raise ValueError(f"{name} must hold at least 1 particle, got shape {log_weights.shape}")
-    return log_weights
+    # NaN or +inf log-weights, or all weights zero (every entry -inf), give NaN or meaningless results
+    if is_concrete(log_weights):
+        lw = np.asarray(log_weights, dtype=float)
+        if np.any(np.isnan(lw) | (lw == np.inf)) or np.all(lw == -np.inf):
+            raise ValueError(
+                f"{name} must be < +inf and not NaN, with at least one > -inf, got {lw if lw.size <= 8 else lw[:8]}"
+            )
+        return log_weights
+    bad = jnp.any(jnp.isnan(log_weights) | (log_weights == jnp.inf)) | jnp.all(log_weights == -jnp.inf)
+    return eqx.error_if(
+        log_weights, bad, f"{name} must be < +inf and not NaN, with at least one > -inf (a traced value was not)"
+    )
 
 
 def log_normalize(log_weights: jax.Array) -> tuple[jax.Array, jax.Array]:

@@ -38,6 +38,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from priorscope import _checks as _c
 from priorscope._checks import check_choice, check_in_range, check_int, check_positive, is_concrete
 
 __all__ = [
@@ -70,7 +71,7 @@ def grpo_advantages(rewards: jax.Array, eps: float = 1e-6) -> jax.Array:
     r"""GRPO: :math:`(r_i - \bar r)/(\mathrm{std}(r) + \epsilon)` for one group ``(G,)`` (population std)."""
     rewards = jnp.asarray(rewards)
     _check_group(rewards)
-    check_positive("eps", eps)
+    eps = check_positive("eps", eps)
     return (rewards - rewards.mean()) / (rewards.std() + eps)
 
 
@@ -78,12 +79,13 @@ def dr_grpo_advantages(rewards: jax.Array, max_len: float = 1.0) -> jax.Array:
     r"""Dr.GRPO: :math:`(r_i - \bar r)/L_{\max}` for one group ``(G,)``."""
     rewards = jnp.asarray(rewards)
     _check_group(rewards)
-    check_positive("max_len", max_len)
+    max_len = check_positive("max_len", max_len)
     return (rewards - rewards.mean()) / max_len
 
 
 def canon_split(metric: jax.Array) -> jax.Array:
     """Boolean mask ``(G,)`` of the high-metric half H (ranks ``>= G // 2`` after a stable sort)."""
+    metric = _c.check_finite("metric", metric)
     metric = jnp.asarray(metric)
     ranks = jnp.argsort(jnp.argsort(metric, stable=True), stable=True)
     return ranks >= metric.shape[0] // 2
@@ -114,9 +116,9 @@ def canon_advantages(
         alpha: inter-group scale :math:`\alpha > 0`.
         max_len: constant normaliser :math:`L_{\max} > 0`.
     """
-    check_in_range("mu", mu, 0.0, 1.0)
-    check_positive("alpha", alpha)
-    check_positive("max_len", max_len)
+    mu = check_in_range("mu", mu, 0.0, 1.0)
+    alpha = check_positive("alpha", alpha)
+    max_len = check_positive("max_len", max_len)
     inter, intra = canon_components(rewards, metric, alpha)
     return (mu * inter + (1.0 - mu) * intra) / max_len
 
@@ -159,6 +161,12 @@ class DirectionFlipBandit:
     level_probs: jax.Array
     num_levels: int = field(metadata=dict(static=True), default=2)
 
+    def __post_init__(self):
+        if _c.is_data(self.lengths, self.success_logits, self.level_probs):
+            _c.check_finite("lengths", self.lengths)
+            _c.check_finite("success_logits", self.success_logits)
+            _c.check_probabilities("level_probs", self.level_probs)
+
 
 def make_direction_flip_bandit(
     key: jax.Array,
@@ -172,7 +180,7 @@ def make_direction_flip_bandit(
     """Two levels: easy (slope ``-slope``, offset ``easy_offset``) and hard (slope ``+slope``), drawn
     equally."""
     num_strategies = check_int("num_strategies", num_strategies, min_value=2)
-    check_positive("quality_noise", quality_noise, allow_zero=True)
+    quality_noise = check_positive("quality_noise", quality_noise, allow_zero=True)
     lengths = jnp.linspace(-1.0, 1.0, num_strategies)
     quality = quality_noise * jax.random.normal(key, (num_strategies,))
     offsets = jnp.asarray([easy_offset, hard_offset])[:, None]
@@ -186,6 +194,11 @@ def bandit_accuracy(bandit: DirectionFlipBandit, policy_logits: jax.Array) -> tu
 
     Exact sums over strategies, so learning curves carry no evaluation noise.
     """
+    if jnp.shape(policy_logits)[-1:] != jnp.shape(bandit.lengths):
+        raise ValueError(
+            f"policy_logits must have shape (..., {jnp.shape(bandit.lengths)[0]}) (one per strategy), "
+            f"got {jnp.shape(policy_logits)}"
+        )
     probs = jax.nn.softmax(policy_logits, axis=-1)
     acc = jnp.sum(bandit.level_probs * jnp.sum(probs * jax.nn.sigmoid(bandit.success_logits), axis=-1))
     return acc, probs @ bandit.lengths
@@ -261,11 +274,11 @@ def train_bandit(
     num_updates = check_int("num_updates", num_updates, min_value=1)
     num_prompts = check_int("num_prompts", num_prompts, min_value=1)
     group_size = check_int("group_size", group_size, min_value=2)
-    check_positive("learning_rate", learning_rate)
-    check_in_range("mu", mu, 0.0, 1.0)
-    check_positive("alpha", alpha)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    mu = check_in_range("mu", mu, 0.0, 1.0)
+    alpha = check_positive("alpha", alpha)
     if is_concrete(shaping):
-        check_in_range("shaping", shaping, 0.0, 100.0)
+        shaping = check_in_range("shaping", shaping, 0.0, 100.0)
     rule, normalize, random_split, mu_, alpha_, shaping_ = _ESTIMATOR_SPECS[estimator]
     f = jnp.result_type(float)
     return _train(
@@ -322,9 +335,9 @@ def train_canon_family(
         raise ValueError(f"group_size must be even for train_canon_family, got {group_size}")
     num_updates = check_int("num_updates", num_updates, min_value=1)
     num_prompts = check_int("num_prompts", num_prompts, min_value=1)
-    check_in_range("mu", mu, 0.0, 1.0)
-    check_positive("alpha", alpha)
-    check_positive("learning_rate", learning_rate)
+    mu = check_in_range("mu", mu, 0.0, 1.0)
+    alpha = check_positive("alpha", alpha)
+    learning_rate = check_positive("learning_rate", learning_rate)
     f = jnp.result_type(float)
     mu, alpha, shaping = (jnp.asarray(x, f) for x in (mu, alpha, shaping))
     if not mu.shape == alpha.shape == shaping.shape or mu.ndim != 1:

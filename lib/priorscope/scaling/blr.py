@@ -29,6 +29,7 @@ import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
 
+from priorscope import _checks as _c
 from priorscope._checks import check_in_range, check_int, check_ndim, check_positive
 from priorscope.scaling.selection import SelectionGeometry
 
@@ -74,7 +75,7 @@ def teacher_student_data(
     """
     num_train = check_int("num_train", num_train, min_value=1)
     dim = check_int("dim", dim, min_value=1)
-    check_positive("noise_std", noise_std)
+    noise_std = check_positive("noise_std", noise_std)
     k_w, k_x, k_e = jax.random.split(key, 3)
     w_star = jax.random.normal(k_w, (dim,))
     features = jax.random.normal(k_x, (num_train, dim)) / jnp.sqrt(dim)
@@ -98,8 +99,8 @@ def blr_posterior(features: jax.Array, y: jax.Array, noise_std: float, prior_std
     check_ndim("y", y, 1)
     if features.shape[0] != y.shape[0]:
         raise ValueError(f"features and y must have the same n, got {features.shape[0]} and {y.shape[0]}")
-    check_positive("noise_std", noise_std)
-    check_positive("prior_std", prior_std)
+    noise_std = check_positive("noise_std", noise_std)
+    prior_std = check_positive("prior_std", prior_std)
     d = features.shape[1]
     precision = jnp.eye(d) / prior_std**2 + features.T @ features / noise_std**2
     chol = jnp.linalg.cholesky(precision)
@@ -108,9 +109,16 @@ def blr_posterior(features: jax.Array, y: jax.Array, noise_std: float, prior_std
     return BLRPosterior(mean, 0.5 * (cov + cov.T))
 
 
+def _check_dim(name: str, x, posterior) -> None:
+    d = jnp.shape(posterior.mean)[-1]
+    if jnp.ndim(x) < 1 or jnp.shape(x)[-1] != d:
+        raise ValueError(f"{name} must have shape (..., {d}) to match the posterior's dimension, got {jnp.shape(x)}")
+
+
 def blr_predictive(posterior: BLRPosterior, features: jax.Array, noise_std: float) -> tuple[jax.Array, jax.Array]:
     """Posterior predictive mean and variance (noise included) at ``features (m, d)``: two ``(m,)`` arrays."""
-    check_positive("noise_std", noise_std)
+    noise_std = check_positive("noise_std", noise_std)
+    _check_dim("features", features, posterior)
     mean = features @ posterior.mean
     var = jnp.einsum("md,de,me->m", features, posterior.cov, features) + noise_std**2
     return mean, var
@@ -118,6 +126,8 @@ def blr_predictive(posterior: BLRPosterior, features: jax.Array, noise_std: floa
 
 def blr_model(features: jax.Array, y: jax.Array | None = None, *, noise_std: float, prior_std: float = 1.0) -> None:
     """The same model in NumPyro (used to cross-check the closed form with NUTS)."""
+    noise_std = _c.check_positive("noise_std", noise_std)
+    prior_std = _c.check_positive("prior_std", prior_std)
     d = features.shape[1]
     w = numpyro.sample("w", dist.Normal(0.0, prior_std).expand([d]).to_event(1))
     numpyro.sample("y", dist.Normal(features @ w, noise_std).to_event(1), obs=y)
@@ -137,8 +147,8 @@ def deterministic_equivalent(ratio: jax.Array, noise_std: jax.Array) -> tuple[ja
     Returns:
         ``(v, s2)`` scalars.
     """
-    check_positive("ratio", ratio)
-    check_positive("noise_std", noise_std)
+    ratio = check_positive("ratio", ratio)
+    noise_std = check_positive("noise_std", noise_std)
     s2n = noise_std**2
     bq = s2n + ratio - 1.0
     # Stable positive root of s2n g^2 + bq g - 1 = 0.
@@ -153,7 +163,7 @@ def misspecified_judge(key: jax.Array, w_star: jax.Array, angle: float) -> jax.A
     :math:`w_R = \cos\theta\, w^\star + \sin\theta\, u` with :math:`u` a random direction orthogonal to
     :math:`w^\star` and :math:`|u| = |w^\star|`.
     """
-    check_in_range("angle", angle, 0.0, jnp.pi)
+    angle = check_in_range("angle", angle, 0.0, jnp.pi)
     u = jax.random.normal(key, w_star.shape)
     u = u - (u @ w_star) / (w_star @ w_star) * w_star
     u = u * jnp.linalg.norm(w_star) / jnp.linalg.norm(u)
@@ -193,7 +203,9 @@ def empirical_geometry(
     - m|^2/d`,
     and likewise for the judge.
     """
-    check_positive("noise_std", noise_std)
+    noise_std = check_positive("noise_std", noise_std)
+    _check_dim("w_star", w_star, posterior)
+    _check_dim("w_judge", w_judge, posterior)
     d = w_star.shape[0]
     eb, ea = w_star - posterior.mean, w_judge - posterior.mean
     return SelectionGeometry(jnp.trace(posterior.cov) / d + noise_std**2, eb @ eb / d, ea @ ea / d, ea @ eb / d)
@@ -236,7 +248,7 @@ def simulate_selection_errors(
     k = check_int("k", k, min_value=1)
     num_tests = check_int("num_tests", num_tests, min_value=1)
     if temperature is not None:
-        check_positive("temperature", temperature)
+        temperature = check_positive("temperature", temperature)
     d = w_star.shape[0]
     k_x, k_y, k_s = jax.random.split(key, 3)
     phi = jax.random.normal(k_x, (num_tests, d)) / jnp.sqrt(d)

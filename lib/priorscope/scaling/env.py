@@ -37,7 +37,15 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from priorscope._checks import check_in_range, check_int, check_positive
+from priorscope import _checks as _c
+from priorscope._checks import (
+    check_finite,
+    check_in_range,
+    check_int,
+    check_positive,
+    check_probability,
+    is_data,
+)
 
 __all__ = [
     "ReasoningEnv",
@@ -86,6 +94,14 @@ class ReasoningEnv:
     self_correct: jax.Array
     lucky: jax.Array
 
+    def __post_init__(self):
+        # the raw constructor validates too (the factory also converts); JAX's rebuilds with tracers are skipped
+        check_int("num_steps", self.num_steps, min_value=1)
+        if is_data(self.skill, self.self_correct, self.lucky):
+            check_finite("skill", self.skill)
+            check_probability("self_correct", self.self_correct)
+            check_probability("lucky", self.lucky)
+
 
 def reasoning_env(num_steps: int, *, skill: float = 0.0, self_correct: float = 0.0, lucky: float = 0.0):
     """Build a :class:`ReasoningEnv`, checking every argument.
@@ -100,8 +116,8 @@ def reasoning_env(num_steps: int, *, skill: float = 0.0, self_correct: float = 0
         The environment (a frozen pytree; ``skill``, ``self_correct``, ``lucky`` are traced leaves).
     """
     num_steps = check_int("num_steps", num_steps, min_value=1)
-    check_in_range("self_correct", self_correct, 0.0, 1.0)
-    check_in_range("lucky", lucky, 0.0, 1.0)
+    self_correct = check_in_range("self_correct", self_correct, 0.0, 1.0)
+    lucky = check_in_range("lucky", lucky, 0.0, 1.0)
     return ReasoningEnv(
         num_steps, jnp.asarray(skill, float), jnp.asarray(self_correct, float), jnp.asarray(lucky, float)
     )
@@ -125,13 +141,15 @@ class Trajectory(NamedTuple):
 
 def step_error_prob(difficulty: jax.Array, skill: jax.Array) -> jax.Array:
     """p(δ, s) = sigmoid(δ − s), the per-step error probability of an on-track chain (broadcasts)."""
+    difficulty = _c.check_finite("difficulty", difficulty)
+    skill = _c.check_finite("skill", skill)
     return jax.nn.sigmoid(jnp.asarray(difficulty) - jnp.asarray(skill))
 
 
 def sample_difficulties(key: jax.Array, num_problems: int, *, mean: float = 0.0, scale: float = 1.0) -> jax.Array:
     """δ ~ N(mean, scale²) for ``num_problems`` problems; returns (num_problems,)."""
     num_problems = check_int("num_problems", num_problems, min_value=1)
-    check_positive("scale", scale)
+    scale = check_positive("scale", scale)
     return mean + scale * jax.random.normal(key, (num_problems,))
 
 
@@ -156,6 +174,9 @@ def sample_trajectory(key: jax.Array, env: ReasoningEnv, difficulty: jax.Array) 
     Returns:
         A :class:`Trajectory` with (T,) step arrays and scalar ``first_error``/``correct``.
     """
+    if not isinstance(env, ReasoningEnv):
+        raise TypeError(f"env must be a ReasoningEnv (see reasoning_env), got {type(env).__name__}")
+    difficulty = _c.check_finite("difficulty", difficulty)
     p = step_error_prob(difficulty, env.skill)
     errors, on_track, correct = _chain(key, env.num_steps, p, env.self_correct, env.lucky, True)
     first = jnp.where(errors.any(), jnp.argmax(errors), env.num_steps)
@@ -181,7 +202,7 @@ def first_error_pmf(err_prob: jax.Array, num_steps: int) -> jax.Array:
     """
     num_steps = check_int("num_steps", num_steps, min_value=1)
     t = jnp.arange(num_steps + 1)
-    p = jnp.asarray(err_prob)
+    p = jnp.asarray(check_probability("err_prob", err_prob))
     return jnp.where(t < num_steps, (1 - p) ** t * p, (1 - p) ** num_steps)
 
 
@@ -203,6 +224,10 @@ def completion_success_prob(
         self_correct: r.
         lucky: ρ.
     """
+    steps_left = _c.check_nonnegative("steps_left", steps_left)
+    err_prob = _c.check_probability("err_prob", err_prob)
+    self_correct = _c.check_probability("self_correct", self_correct)
+    lucky = _c.check_probability("lucky", lucky)
     a0 = jnp.asarray(on_track, float)
     p, r = jnp.asarray(err_prob, float), jnp.asarray(self_correct, float)
     denom = p + r
@@ -219,6 +244,9 @@ def prefix_success_probs(
     The prefix through step j (j < T − 1) is completed by a completer of skill c for T − 1 − j more steps; the
     last prefix is the whole solution, whose value is its own correctness. Returns (T,).
     """
+    completer_skill = _c.check_finite("completer_skill", completer_skill)
+    self_correct = _c.check_probability("self_correct", self_correct)
+    lucky = _c.check_probability("lucky", lucky)
     num_steps = traj.on_track.shape[-1]
     j = jnp.arange(num_steps)
     p_c = step_error_prob(difficulty, completer_skill)
@@ -249,6 +277,12 @@ def mc_rollout_counts(
     Returns:
         (T,) int counts in [0, N] (in [0, N'] with ``active_rollouts``).
     """
+    num_rollouts = _c.check_int("num_rollouts", num_rollouts, min_value=1)
+    if active_rollouts is not None:
+        active_rollouts = _c.check_in_range("active_rollouts", active_rollouts, 0, num_rollouts)
+    completer_skill = _c.check_finite("completer_skill", completer_skill)
+    self_correct = _c.check_probability("self_correct", self_correct)
+    lucky = _c.check_probability("lucky", lucky)
     num_steps = traj.on_track.shape[-1]
     p_c = step_error_prob(difficulty, completer_skill)
     u = jax.random.uniform(key, (num_steps + 1, num_steps, num_rollouts))  # (time, prefix, rollout)
@@ -276,6 +310,9 @@ def judge_first_error(
     The judge reads the steps in order; it flags a correct step (t < τ*) with probability f_J and a wrong step
     (t ≥ τ*) with probability a_J, and reports the first flag. Scalar ``first_error``; vmap for batches.
     """
+    num_steps = _c.check_int("num_steps", num_steps, min_value=1)
+    hit_rate = _c.check_probability("hit_rate", hit_rate)
+    false_alarm = _c.check_probability("false_alarm", false_alarm)
     t = jnp.arange(num_steps)
     prob = jnp.where(t < first_error, false_alarm, hit_rate)
     flags = jax.random.uniform(key, (num_steps,)) < prob
@@ -284,6 +321,10 @@ def judge_first_error(
 
 def judge_first_error_pmf(first_error: int, num_steps: int, hit_rate: float, false_alarm: float) -> jax.Array:
     """Closed-form law of :func:`judge_first_error` for a given τ*; returns (T + 1,) probabilities."""
+    num_steps = _c.check_int("num_steps", num_steps, min_value=1)
+    first_error = _c.check_int("first_error", first_error, min_value=0, max_value=num_steps)
+    hit_rate = _c.check_probability("hit_rate", hit_rate)
+    false_alarm = _c.check_probability("false_alarm", false_alarm)
     t = jnp.arange(num_steps + 1)
     f, a = jnp.asarray(false_alarm, float), jnp.asarray(hit_rate, float)
     before = (1 - f) ** t * f
@@ -317,6 +358,14 @@ class FeatureSpec:
     late_fraction: jax.Array
     lag: int = field(default=2)
 
+    def __post_init__(self):
+        check_int("lag", self.lag, min_value=1)
+        if is_data(self.signal, self.state_signal, self.answer_signal, self.noise, self.late_fraction):
+            for name in ("signal", "state_signal", "answer_signal"):
+                check_finite(name, getattr(self, name))
+            check_positive("noise", self.noise)
+            check_probability("late_fraction", self.late_fraction)
+
 
 def feature_spec(
     *,
@@ -328,8 +377,8 @@ def feature_spec(
     lag: int = 2,
 ) -> FeatureSpec:
     """Build a :class:`FeatureSpec`, checking ranges (noise > 0, late_fraction in [0, 1], lag ≥ 1)."""
-    check_positive("noise", noise)
-    check_in_range("late_fraction", late_fraction, 0.0, 1.0)
+    noise = check_positive("noise", noise)
+    late_fraction = check_in_range("late_fraction", late_fraction, 0.0, 1.0)
     lag = check_int("lag", lag, min_value=1)
     f = lambda x: jnp.asarray(x, float)
     return FeatureSpec(f(signal), f(state_signal), f(answer_signal), f(noise), f(late_fraction), lag)
@@ -356,6 +405,8 @@ def step_features(key: jax.Array, traj: Trajectory, difficulty: jax.Array, spec:
     fires at τ* + lag (where a left-to-right reader first notices a contradiction), and the "backref" channel at
     τ* carries it (what a right-to-left reader learns about step τ* from later steps).
     """
+    if not isinstance(spec, FeatureSpec):
+        raise TypeError(f"spec must be a FeatureSpec (see feature_spec), got {type(spec).__name__}")
     num_steps = traj.on_track.shape[-1]
     t = jnp.arange(num_steps)
     z = jax.random.normal(key, (6, num_steps))
@@ -383,6 +434,8 @@ def token_signals(key: jax.Array, quality: jax.Array, num_tokens: int, noise: ja
     ordinary step and, for a *late-reveal* step (``late`` true), :math:`m_i = 0` except on the last eighth of the
     tokens, where it is 8 so that the full-step mean is the same q. Returns (num_tokens,).
     """
+    num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
+    noise = _c.check_positive("noise", noise)
     i = jnp.arange(num_tokens)
     tail = max(num_tokens // 8, 1)
     reveal = jnp.where(i >= num_tokens - tail, num_tokens / tail, 0.0)
@@ -400,6 +453,7 @@ def partial_means(tokens: jax.Array, taus: jax.Array) -> jax.Array:
     Returns:
         (..., k) running means.
     """
+    taus = _c.check_in_range("taus", taus, 1, jnp.shape(tokens)[-1])
     csum = jnp.cumsum(tokens, axis=-1)
     taus = jnp.asarray(taus)
     return jnp.take(csum, taus - 1, axis=-1) / taus
@@ -417,6 +471,9 @@ def partial_and_full_rewards(
     numbers when comparing partial lengths). ``tau`` may be traced (an int or float in [1, L]); ``quality`` and
     ``late`` may be arrays of one shape (one stream each).
     """
+    num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
+    tau = _c.check_in_range("tau", tau, 1, num_tokens)
+    noise = _c.check_positive("noise", noise)
     z = jax.random.normal(key, (2,) + jnp.shape(quality))
     return _bridge_rewards(z[0], z[1], quality, num_tokens, tau, noise, late)
 
@@ -463,6 +520,7 @@ def expand_candidates(
     Returns:
         (on_track (K,), logits (K,), features (K, 4)) of the children.
     """
+    num_candidates = _c.check_int("num_candidates", num_candidates, min_value=1)
     u = jax.random.uniform(key, (3, num_candidates))
     p = step_error_prob(difficulty, env.skill)
     on = jnp.where(on_track, u[0] >= p, u[0] < env.self_correct)

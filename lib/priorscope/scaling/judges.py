@@ -33,6 +33,7 @@ import numpy as np
 import numpyro
 import numpyro.distributions as dist
 
+from priorscope import _checks as _c
 from priorscope._checks import check_in_range, check_int, check_positive, check_probabilities
 
 __all__ = [
@@ -53,8 +54,8 @@ __all__ = [
 
 def observed_scores(pis: jax.Array, theta: jax.Array) -> jax.Array:
     r"""The judge's score laws :math:`\gamma = \pi\Theta`: ``pis (K, M)``, ``theta (M, M)`` → ``(K, M)``."""
-    check_probabilities("pis", pis)
-    check_probabilities("theta", theta)
+    pis = check_probabilities("pis", pis)
+    theta = check_probabilities("theta", theta)
     pis, theta = jnp.asarray(pis), jnp.asarray(theta)
     if theta.ndim != 2 or theta.shape[0] != theta.shape[1] or pis.shape[-1] != theta.shape[0]:
         raise ValueError(f"theta must be (M, M) with M = pis.shape[-1], got pis {pis.shape} and theta {theta.shape}")
@@ -63,6 +64,7 @@ def observed_scores(pis: jax.Array, theta: jax.Array) -> jax.Array:
 
 def expected_score(pis: jax.Array) -> jax.Array:
     r""":math:`\mathbb E[S] = \sum_m m\, \pi_m` with levels :math:`1..M`: ``(..., M)`` → ``(...)``."""
+    pis = _c.check_probabilities("pis", pis)
     pis = jnp.asarray(pis)
     return pis @ jnp.arange(1, pis.shape[-1] + 1, dtype=pis.dtype)
 
@@ -81,7 +83,7 @@ def discretized_judge(num_levels: int, bias: jax.Array, noise: jax.Array) -> jax
         ``(M, M)`` row-stochastic confusion matrix.
     """
     num_levels = check_int("num_levels", num_levels, min_value=2)
-    check_positive("noise", noise)
+    noise = check_positive("noise", noise)
     lv = jnp.arange(num_levels, dtype=jnp.result_type(float))
     logits = -((lv[None, :] - lv[:, None] - bias) ** 2) / (2.0 * noise**2)
     return jax.nn.softmax(logits, axis=-1)
@@ -112,7 +114,7 @@ def mixing_pair(
     target = check_int("target", target, min_value=0, max_value=m - 1)
     if source == target:
         raise ValueError(f"source and target must differ, got {source} and {target}")
-    check_in_range("eps", eps, 0.0, 0.999)
+    eps = check_in_range("eps", eps, 0.0, 0.999)
     row = (theta[source] - eps * theta[target]) / (1.0 - eps)
     theta2 = theta.at[source].set(row)
     moved = eps * pis[:, source]
@@ -127,8 +129,8 @@ def judge_prior_concentration(num_levels: int, kappa: jax.Array, eps: jax.Array)
     ``kappa`` is how strongly we believe the judge is accurate; ``eps`` in (0, 1] spreads mass off the diagonal.
     """
     num_levels = check_int("num_levels", num_levels, min_value=2)
-    check_positive("kappa", kappa)
-    check_in_range("eps", eps, 1e-6, 1.0)
+    kappa = check_positive("kappa", kappa)
+    eps = check_in_range("eps", eps, 1e-6, 1.0)
     eye = jnp.eye(num_levels)
     return kappa * ((1.0 - eps) * eye + eps / num_levels)
 
@@ -144,6 +146,7 @@ def simplex_judge_model(counts: jax.Array, concentration: jax.Array) -> None:
         counts: ``(K, M)`` judge-score counts per candidate.
         concentration: ``(M, M)`` Dirichlet concentrations of the judge rows.
     """
+    concentration = _c.check_positive("concentration", concentration)
     num_candidates, num_levels = counts.shape
     with numpyro.plate("level", num_levels):
         theta = numpyro.sample("theta", dist.Dirichlet(concentration))
@@ -169,7 +172,7 @@ def plugin_intervals(counts: jax.Array, level: float = 0.9) -> tuple[jax.Array, 
     Returns:
         ``(estimate, lower, upper)``, each ``(K,)``.
     """
-    check_in_range("level", level, 1e-6, 1.0 - 1e-6)
+    level = check_in_range("level", level, 1e-6, 1.0 - 1e-6)
     counts = jnp.asarray(counts)
     n = counts.sum(-1)
     gamma = counts / n[:, None]
@@ -182,7 +185,7 @@ def plugin_intervals(counts: jax.Array, level: float = 0.9) -> tuple[jax.Array, 
 
 def posterior_intervals(pi_draws: jax.Array, level: float = 0.9) -> tuple[jax.Array, jax.Array, jax.Array]:
     r"""Posterior mean and equal-tailed credible interval of :math:`\mathbb E[S_k]` from draws ``(S, K, M)``."""
-    check_in_range("level", level, 1e-6, 1.0 - 1e-6)
+    level = check_in_range("level", level, 1e-6, 1.0 - 1e-6)
     es = expected_score(pi_draws)
     q = jnp.quantile(es, jnp.asarray([0.5 - 0.5 * level, 0.5 + 0.5 * level]), axis=0)
     return es.mean(0), q[0], q[1]
@@ -198,6 +201,9 @@ def make_judge_sampler(
     ``(num_chains, num_samples, ...)``.
     """
     from priorscope.inference import make_nuts
+
+    num_candidates = _c.check_int("num_candidates", num_candidates, min_value=1)
+    num_levels = _c.check_int("num_levels", num_levels, min_value=2)
 
     example = (jnp.ones((num_candidates, num_levels)), jnp.ones((num_levels, num_levels)))
     return make_nuts(
@@ -260,6 +266,7 @@ def coverage_experiment(
     from priorscope.metrics import kendall_tau
 
     num_datasets = check_int("num_datasets", num_datasets, min_value=1)
+    level = _c.check_interval("level", level, 0.0, 1.0, low_open=True, high_open=True)
     truth = expected_score(jnp.asarray(pis))
     top = int(np.argmax(np.asarray(truth)))
     rows, rhats, esss = [], [], []

@@ -30,6 +30,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from priorscope import _checks as _c
 from priorscope._checks import check_choice, check_in_range, check_int, check_positive
 from priorscope.scaling import env as _env
 
@@ -91,6 +92,7 @@ def _first_true(x: jax.Array) -> jax.Array:
 def mc_labels(counts: jax.Array, num_rollouts: int) -> MCLabels:
     """Math-Shepherd labels from rollout counts (..., T) out of ``num_rollouts``; see :class:`MCLabels`."""
     num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    counts = _c.check_in_range("counts", counts, 0, num_rollouts)
     soft = jnp.asarray(counts, float) / num_rollouts
     hard = (counts > 0).astype(float)
     first = _first_true(counts == 0)
@@ -127,7 +129,7 @@ def first_error_labels(
 def scan_labels(
     counts: jax.Array, num_rollouts: int, self_confidence: jax.Array, correct: jax.Array, tolerance: int = 2
 ) -> tuple[jax.Array, jax.Array]:
-    """SCAN's denoised labels for one batch of solutions.
+    """SCAN's denoised labels for one batch of solutions (``self_confidence`` in [0, 1], ``counts`` in [0, N]).
 
     Correct solutions get all-one labels (no rollouts needed). For an incorrect one, t_pred is the first step
     whose MC score m_j is 0; labels are 1 before t_pred and 0 at t_pred (masked after), and the ``tolerance``
@@ -143,6 +145,7 @@ def scan_labels(
     Returns:
         (targets, mask), each (..., T).
     """
+    self_confidence = _c.check_probability("self_confidence", self_confidence)
     if not hasattr(tolerance, "shape"):  # a Python int: check it (arrays may be traced slider values)
         tolerance = check_int("tolerance", tolerance, min_value=0)
     if not hasattr(num_rollouts, "shape"):
@@ -187,8 +190,16 @@ def init_prm(key: jax.Array, num_features: int, hidden: int = 0) -> PRMParams:
     return PRMParams(jnp.zeros(num_features), jnp.ones(num_features), layers)
 
 
+def _check_features(params, features) -> None:
+    """``features`` must end in the number of features ``params`` was built for."""
+    want = jnp.shape(params.mean)[-1]
+    if jnp.ndim(features) < 1 or jnp.shape(features)[-1] != want:
+        raise ValueError(f"features must have shape (..., {want}) to match params, got shape {jnp.shape(features)}")
+
+
 def prm_logits(params: PRMParams, features: jax.Array) -> jax.Array:
     """Logits of the PRM; ``features`` (..., T, F) → (..., T)."""
+    _check_features(params, features)
     h = (features - params.mean) / params.std
     for i, (w, b) in enumerate(params.layers):
         h = h @ w + b
@@ -199,6 +210,7 @@ def prm_logits(params: PRMParams, features: jax.Array) -> jax.Array:
 
 def prm_scores(params: PRMParams, features: jax.Array) -> jax.Array:
     """Step scores r_t = sigmoid(logit) in (0, 1); (..., T, F) → (..., T)."""
+    _check_features(params, features)
     return jax.nn.sigmoid(prm_logits(params, features))
 
 
@@ -263,9 +275,9 @@ def train_prm(
     """
     hidden = check_int("hidden", hidden, min_value=0)
     num_iters = check_int("num_iters", num_iters, min_value=1)
-    check_positive("learning_rate", learning_rate)
-    check_positive("weight_decay", weight_decay, allow_zero=True)
-    check_in_range("targets", targets, 0.0, 1.0)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+    targets = check_in_range("targets", targets, 0.0, 1.0)
     if features.ndim != 3 or features.shape[:2] != targets.shape or targets.shape != mask.shape:
         raise ValueError(
             f"features must be (n, T, F) and targets/mask (n, T), got {features.shape}, {targets.shape}, {mask.shape}"
@@ -275,7 +287,7 @@ def train_prm(
 
 def predict_first_error(scores: jax.Array, threshold: float = 0.5) -> jax.Array:
     """First step scored below ``threshold`` (T when none): (..., T) → (...,)."""
-    check_in_range("threshold", threshold, 0.0, 1.0)
+    threshold = check_in_range("threshold", threshold, 0.0, 1.0)
     return _first_true(scores < threshold)
 
 
@@ -288,6 +300,8 @@ def processbench_f1(pred_first: jax.Array, true_first: jax.Array, num_steps: int
     Returns:
         dict with ``acc_error``, ``acc_correct`` and ``f1`` (scalars).
     """
+    _c.check_same_shape("pred_first", pred_first, "true_first", true_first)
+    num_steps = _c.check_int("num_steps", num_steps, min_value=1)
     has_err = true_first < num_steps
     hit = pred_first == true_first
     acc_e = jnp.sum(hit & has_err) / jnp.maximum(has_err.sum(), 1)
@@ -349,8 +363,8 @@ def annotate(
     num_problems = check_int("num_problems", num_problems, min_value=1)
     num_responses = check_int("num_responses", num_responses, min_value=1)
     num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
-    check_in_range("judge_hit", judge_hit, 0.0, 1.0)
-    check_in_range("judge_false_alarm", judge_false_alarm, 0.0, 1.0)
+    judge_hit = check_in_range("judge_hit", judge_hit, 0.0, 1.0)
+    judge_false_alarm = check_in_range("judge_false_alarm", judge_false_alarm, 0.0, 1.0)
     active = num_rollouts if active_rollouts is None else active_rollouts
     arrays = _annotate(
         key,
@@ -431,6 +445,8 @@ def label_study(
     ``num_rollouts`` may be traced (it counts the first N of ``max_rollouts`` simulated rollouts), so a slider on
     N never recompiles.
     """
+    num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
+    max_rollouts = check_int("max_rollouts", max_rollouts, min_value=num_rollouts)
     env = _env.reasoning_env(num_steps, skill=skill, self_correct=self_correct, lucky=lucky)
     spec = _env.feature_spec()
     data = annotate(
@@ -521,6 +537,7 @@ def evaluate_prm(params: PRMParams, data: PRMData, num_responses: int, aggregato
     ``bon_process`` (the chosen solution has no wrong step) and ``min_on_final`` (fraction of solutions whose
     lowest step score is on the last step).
     """
+    _c.check_choice("aggregator", aggregator, AGGREGATORS)
     num_steps = data.counts.shape[-1]
     scores = prm_scores(params, data.features)
     out = processbench_f1(predict_first_error(scores), data.traj.first_error, num_steps)
@@ -552,6 +569,8 @@ def stream_features(features: jax.Array) -> tuple[jax.Array, jax.Array]:
     Returns:
         (fwd (..., T, 9), bwd (..., T, 4)).
     """
+    if jnp.ndim(features) < 2:
+        raise ValueError(f"features must have shape (..., T, F), got shape {jnp.shape(features)}")
     col = lambda name: features[..., _env.FEATURE_NAMES.index(name)]
     fwd = jnp.stack([col(n) for n in _FWD] + [jax.lax.cummax(col("check"), axis=features.ndim - 2)], axis=-1)
     bwd = jnp.stack([col(n) for n in _BWD], axis=-1)
@@ -571,6 +590,9 @@ def biprm_scores(params: BiPRMParams, features: jax.Array, fixed_gate: jax.Array
 
     The gate :math:`g_t = \\sigma(\\text{MLP}([h^{\\to}_t; h^{\\leftarrow}_t]))` is learned, or ``fixed_gate``.
     """
+    if fixed_gate is not None:
+        fixed_gate = _c.check_probability("fixed_gate", fixed_gate)
+    _check_features(params.fwd, features)
     fwd, bwd = stream_features(features)
     r_f = prm_scores(params.fwd, fwd)
     r_b = prm_scores(params.bwd, bwd)
@@ -651,10 +673,10 @@ def train_biprm(
     """
     num_iters = check_int("num_iters", num_iters, min_value=1)
     gate_hidden = check_int("gate_hidden", gate_hidden, min_value=0)
-    check_positive("learning_rate", learning_rate)
-    check_in_range("targets", targets, 0.0, 1.0)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    targets = check_in_range("targets", targets, 0.0, 1.0)
     if fixed_gate is not None:
-        check_in_range("fixed_gate", fixed_gate, 0.0, 1.0)
+        fixed_gate = check_in_range("fixed_gate", fixed_gate, 0.0, 1.0)
     gate = jnp.asarray(0.5 if fixed_gate is None else fixed_gate, float)
     return _train_biprm(
         key, features, targets, mask, learning_rate, gate, jnp.asarray(fixed_gate is not None), num_iters, gate_hidden
@@ -663,6 +685,7 @@ def train_biprm(
 
 def gate_values(params: BiPRMParams, features: jax.Array) -> jax.Array:
     """The BiPRM gate g_t (weight of the left-to-right stream) at every step; (..., T, F) → (..., T)."""
+    _check_features(params.fwd, features)
     fwd, bwd = stream_features(features)
     return prm_scores(params.gate, jnp.concatenate([fwd, bwd], axis=-1))
 
@@ -682,6 +705,7 @@ def direction_study(
     Returns ``f1`` (2,) ProcessBench F1 of (L2R, BiPRM); ``offset`` (2, 2·T + 1) histograms of predicted minus
     true first-error index on erroneous solutions (offsets −T..T); ``gate`` (T,) mean BiPRM gate per position.
     """
+    late_fraction = _c.check_probability("late_fraction", late_fraction)
     env = _env.reasoning_env(num_steps, skill=2.0)
     spec = _env.feature_spec(state_signal=0.0, late_fraction=late_fraction, lag=lag)
     data = annotate(
@@ -766,7 +790,7 @@ def scan_dataset(
     to equal totals, as the official ``dataset/SCAN-Base/process.py`` does by subsampling.
     """
     num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
-    check_in_range("threshold", threshold, 0.0, 1.0)
+    threshold = check_in_range("threshold", threshold, 0.0, 1.0)
     data = annotate(
         key,
         annotator,
@@ -833,6 +857,7 @@ def scan_noise_study(
     SCAN noise ratios at ``threshold``; ``cost`` () SCAN's rollouts as a fraction of vanilla's; and
     ``kept`` () the fraction of questions kept. ``threshold`` and ``num_rollouts`` may be traced.
     """
+    threshold = _c.check_probability("threshold", threshold)
     env = _env.reasoning_env(num_steps, skill=annotator_skill, self_correct=self_correct, lucky=lucky)
     sd = scan_dataset(
         key,

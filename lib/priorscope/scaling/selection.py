@@ -56,7 +56,16 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import ndtr
 
-from priorscope._checks import check_in_range, check_int, check_positive, is_concrete
+from priorscope import _checks as _c
+from priorscope._checks import (
+    check_finite,
+    check_in_range,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    is_concrete,
+    is_data,
+)
 
 __all__ = [
     "SelectionGeometry",
@@ -106,7 +115,7 @@ def softmax_selection_probs(rewards: jax.Array, temperature: jax.Array) -> jax.A
     Returns:
         ``(..., k)`` probabilities summing to 1.
     """
-    check_positive("temperature", temperature)
+    temperature = check_positive("temperature", temperature)
     rewards = jnp.asarray(rewards)
     if rewards.ndim < 1 or rewards.shape[-1] < 1:
         raise ValueError(f"rewards must have a last axis of length k >= 1, got shape {rewards.shape}")
@@ -124,6 +133,7 @@ def softmax_select(key: jax.Array, rewards: jax.Array, temperature: jax.Array) -
     Returns:
         ``(...)`` sampled indices.
     """
+    temperature = _c.check_positive("temperature", temperature)
     probs = softmax_selection_probs(rewards, temperature)
     return jax.random.categorical(key, jnp.log(probs), axis=-1)
 
@@ -140,7 +150,7 @@ def weighted_vote(answers: jax.Array, weights: jax.Array, num_classes: int) -> j
         ``(...)`` winning answers.
     """
     num_classes = check_int("num_classes", num_classes, min_value=1)
-    check_positive("weights", weights, allow_zero=True)
+    weights = check_positive("weights", weights, allow_zero=True)
     answers = jnp.asarray(answers)
     if is_concrete(answers) and answers.size and (int(answers.min()) < 0 or int(answers.max()) >= num_classes):
         raise ValueError(f"answers must lie in [0, {num_classes - 1}], got range [{answers.min()}, {answers.max()}]")
@@ -151,6 +161,8 @@ def weighted_vote(answers: jax.Array, weights: jax.Array, num_classes: int) -> j
 
 def majority_vote(answers: jax.Array, num_classes: int) -> jax.Array:
     """The most frequent answer (ties to the lowest class id): :func:`weighted_vote` with unit weights."""
+    num_classes = _c.check_int("num_classes", num_classes, min_value=1)
+    answers = _c.check_interval("answers", answers, 0, num_classes - 1)
     answers = jnp.asarray(answers)
     return weighted_vote(answers, jnp.ones(answers.shape), num_classes)
 
@@ -162,7 +174,7 @@ def best_of_k_success(p: jax.Array, k: jax.Array) -> jax.Array:
         p: per-attempt success probability in [0, 1].
         k: number of attempts, >= 1.
     """
-    check_in_range("p", p, 0.0, 1.0)
+    p = check_in_range("p", p, 0.0, 1.0)
     _check_k(k)
     return -jnp.expm1(k * jnp.log1p(-jnp.asarray(p)))
 
@@ -194,11 +206,24 @@ class SelectionGeometry:
     judge_var: jax.Array
     cross: jax.Array
 
+    def __post_init__(self):
+        if is_data(self.pred_var, self.target_var, self.judge_var, self.cross):
+            check_nonnegative("pred_var", self.pred_var)
+            check_nonnegative("target_var", self.target_var)
+            check_nonnegative("judge_var", self.judge_var)
+            check_finite("cross", self.cross)
+            bound = np.sqrt(np.asarray(self.judge_var, float) * np.asarray(self.target_var, float))
+            if np.any(np.abs(np.asarray(self.cross, float)) > bound * (1 + 1e-6) + 1e-12):
+                raise ValueError(
+                    "cross must satisfy |cross| <= sqrt(judge_var * target_var) (a covariance), "
+                    f"got cross {np.asarray(self.cross)} with bound {bound}"
+                )
+
     @staticmethod
     def teacher(pred_var: float, target_var: float) -> SelectionGeometry:
         """The geometry of a perfect judge (:math:`r = f^\\star`)."""
-        check_positive("pred_var", pred_var)
-        check_positive("target_var", target_var, allow_zero=True)
+        pred_var = check_positive("pred_var", pred_var)
+        target_var = check_positive("target_var", target_var, allow_zero=True)
         v = jnp.asarray(target_var, dtype=jnp.result_type(float))
         return SelectionGeometry(jnp.asarray(pred_var, dtype=v.dtype), v, v, v)
 
@@ -299,7 +324,7 @@ def best_of_k_error_point(
         Scalar :math:`E_k(a, b)`.
     """
     _check_k(k)
-    check_positive("s", s)
+    s = check_positive("s", s)
     num_nodes = check_int("num_nodes", num_nodes, min_value=2)
     bisect_iters = check_int("bisect_iters", bisect_iters, min_value=1)
     return _error_point(k, a, b, s, num_nodes, bisect_iters)
@@ -389,6 +414,9 @@ def best_of_k_curve(
     num_nodes: int = 16,
 ) -> jax.Array:
     """:func:`best_of_k_error` at every entry of ``ks (m,)``: one compiled, vmapped call; returns ``(m,)``."""
+    ks = check_positive("ks", ks)
+    if is_concrete(ks) and np.any(np.asarray(ks) < 1):
+        raise ValueError(f"ks must be >= 1 (candidates per set), got {np.asarray(ks)}")
     _check_k(ks)
     num_points = check_int("num_points", num_points, min_value=1)
     judge_points = check_int("judge_points", judge_points, min_value=1)
@@ -425,6 +453,8 @@ def _best_of_k_curve(
 
 def random_pick_error(geometry: SelectionGeometry) -> jax.Array:
     """Error of one candidate picked at random (k = 1, or :math:`T \\to \\infty`): :math:`s^2 + v`."""
+    if not isinstance(geometry, SelectionGeometry):
+        raise TypeError(f"geometry must be a SelectionGeometry, got {type(geometry).__name__}")
     return geometry.pred_var + geometry.target_var
 
 
@@ -441,8 +471,8 @@ def best_of_k_constant(pred_var: float, target_var: float) -> jax.Array:
         pred_var: :math:`s^2 > 0`.
         target_var: :math:`v \in [0, s^2/2)`.
     """
-    check_positive("pred_var", pred_var)
-    check_positive("target_var", target_var, allow_zero=True)
+    pred_var = check_positive("pred_var", pred_var)
+    target_var = check_positive("target_var", target_var, allow_zero=True)
     if is_concrete((pred_var, target_var)) and float(target_var) >= 0.5 * float(pred_var):
         raise ValueError(
             f"target_var must be < pred_var / 2 = {0.5 * float(pred_var):.4g} for a finite 1/k^2 constant, "
@@ -499,7 +529,7 @@ def softmax_selection_error_mc(
     """
     k = check_int("k", k, min_value=1)
     num_sets = check_int("num_sets", num_sets, min_value=2)
-    check_positive("temperature", temperature)
+    temperature = check_positive("temperature", temperature)
     return _softmax_selection_error_mc(key, k, jnp.asarray(temperature, jnp.result_type(float)), geometry, num_sets)
 
 

@@ -12,12 +12,21 @@ Reference: Mangel and Clark (1988), *Dynamic Modeling in Behavioral Ecology*; Bo
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from priorscope._checks import check_int, check_positive
+from priorscope._checks import (
+    check_increasing,
+    check_int,
+    check_interval,
+    check_positive,
+    check_probabilities,
+    is_concrete,
+)
 from priorscope.sdp.fisheries import AlleeParams, allee_growth
 
 __all__ = ["DPSolution", "value_iteration", "policy_iteration", "simulate_policy"]
@@ -50,6 +59,17 @@ def _q_values(V, T, grid, discount):
     return profit + discount * ev[s_idx]
 
 
+def _check_problem(T, grid, discount):
+    """T a row-stochastic matrix, grid finite and increasing from 0, discount in (0, 1) (traced at run time)."""
+    T = check_probabilities("T", T, atol=1e-4)
+    grid = check_increasing("grid", grid)
+    if is_concrete(grid) and float(np.asarray(grid)[0]) != 0.0:
+        raise ValueError(f"grid must start at 0, got grid[0] = {float(np.asarray(grid)[0])}")
+    # a discount >= 1 makes the infinite-horizon value diverge (NaN after many iterations)
+    discount = check_interval("discount", discount, 0.0, 1.0, low_open=True, high_open=True)
+    return T, grid, discount
+
+
 def value_iteration(T, grid, discount, *, tol: float = 1e-6, max_iter: int = 10_000) -> DPSolution:
     """Infinite-horizon value iteration for the harvest problem.
 
@@ -67,7 +87,8 @@ def value_iteration(T, grid, discount, *, tol: float = 1e-6, max_iter: int = 10_
     n = grid.shape[0]
     if T.shape != (n, n):
         raise ValueError(f"T must have shape (n, n) = {(n, n)} to match grid, got {T.shape}")
-    check_positive("discount", discount)
+    T, grid, discount = _check_problem(T, grid, discount)
+    tol = check_positive("tol", tol)
     max_iter = check_int("max_iter", max_iter, min_value=1)
 
     def cond(c):
@@ -83,6 +104,13 @@ def value_iteration(T, grid, discount, *, tol: float = 1e-6, max_iter: int = 10_
     V, k, change = jax.lax.while_loop(cond, body, (V0, jnp.asarray(0), jnp.asarray(jnp.inf, T.dtype)))
     policy = jnp.argmax(_q_values(V, T, grid, discount), axis=1).astype(jnp.int32)
     escapement = jnp.maximum(grid - grid[policy], 0.0)
+    if is_concrete((k, change)) and not float(change) < float(tol):
+        warnings.warn(
+            f"value_iteration did not converge in max_iter={max_iter} iterations (last change {float(change):.3g} "
+            f">= tol={float(tol):.3g}); raise max_iter or use policy_iteration",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return DPSolution(V, policy, escapement, k, change)
 
 
@@ -102,7 +130,7 @@ def policy_iteration(T, grid, discount, *, max_iter: int = 100) -> DPSolution:
     n = grid.shape[0]
     if T.shape != (n, n):
         raise ValueError(f"T must have shape (n, n) = {(n, n)} to match grid, got {T.shape}")
-    check_positive("discount", discount)
+    T, grid, discount = _check_problem(T, grid, discount)
     max_iter = check_int("max_iter", max_iter, min_value=1)
     idx = jnp.arange(n)
 
@@ -147,6 +175,10 @@ def simulate_policy(key, policy, grid, params: AlleeParams, x0, num_years: int, 
         ``(catch (num_reps, num_years), stock (num_reps, num_years + 1))``.
     """
     num_years = check_int("num_years", num_years, min_value=1)
+    if jnp.shape(policy) != jnp.shape(grid):
+        raise ValueError(
+            f"policy must have the shape of grid {jnp.shape(grid)} (one action per stock), got {jnp.shape(policy)}"
+        )
     num_reps = check_int("num_reps", num_reps, min_value=1)
     grid = jnp.asarray(grid)
     z = jnp.exp(params.sigma_g * jax.random.normal(key, (num_reps, num_years), dtype=grid.dtype))

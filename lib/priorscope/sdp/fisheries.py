@@ -38,6 +38,7 @@ import jax
 import jax.numpy as jnp
 from jax.scipy.special import ndtr
 
+from priorscope import _checks as _c
 from priorscope._checks import check_int, check_positive
 from priorscope.gp.kernels import RBF
 from priorscope.gp.posterior import log_marginal_likelihood, posterior
@@ -68,6 +69,10 @@ class AlleeParams(NamedTuple):
 
 def allee_growth(s, params: AlleeParams) -> jax.Array:
     """Expected recruitment f(s) = s exp(r (1 − s/K)(s − C)/K) for escapement s ≥ 0 (any shape)."""
+    s = _c.check_finite("s", s)
+    if not isinstance(params, AlleeParams):
+        raise TypeError(f"params must be an AlleeParams, got {type(params).__name__}")
+    _c.check_positive("params.K", params.K)
     s = jnp.maximum(s, 0.0)
     return s * jnp.exp(params.r * (1.0 - s / params.K) * (s - params.C) / params.K)
 
@@ -75,6 +80,7 @@ def allee_growth(s, params: AlleeParams) -> jax.Array:
 def simulate_unharvested(key, params: AlleeParams, x0, num_obs: int) -> jax.Array:
     """A trajectory X_0 = x0, X_{t+1} = Z_t f(X_t) without harvest, shape ``(num_obs,)``."""
     num_obs = check_int("num_obs", num_obs, min_value=2)
+    x0 = _c.check_nonnegative("x0", x0)
     z = jnp.exp(params.sigma_g * jax.random.normal(key, (num_obs - 1,)))
 
     def body(x, zt):
@@ -91,6 +97,9 @@ def observation_pairs(trajectory, *, pseudo_zero: bool = True) -> tuple[jax.Arra
     Returns:
         ``(s, x_next)``, each of shape ``(T - 1 + pseudo_zero,)``.
     """
+    if jnp.ndim(trajectory) != 1 or jnp.shape(trajectory)[0] < 2:
+        raise ValueError(f"trajectory must have shape (n,) with n >= 2, got shape {jnp.shape(trajectory)}")
+    trajectory = _c.check_finite("trajectory", trajectory)
     traj = jnp.asarray(trajectory)
     s, nxt = traj[:-1], traj[1:]
     if pseudo_zero:
@@ -101,6 +110,7 @@ def observation_pairs(trajectory, *, pseudo_zero: bool = True) -> tuple[jax.Arra
 
 def bin_edges(grid) -> jax.Array:
     """Cell edges for a sorted grid: midpoints, with −inf and +inf at the ends; shape ``(n + 1,)``."""
+    grid = _c.check_increasing("grid", grid)
     grid = jnp.asarray(grid)
     mids = 0.5 * (grid[1:] + grid[:-1])
     return jnp.concatenate([jnp.array([-jnp.inf]), mids, jnp.array([jnp.inf])])
@@ -123,6 +133,8 @@ def lognormal_transition(means, sigma, grid) -> jax.Array:
     Returns:
         Row-stochastic matrix of shape ``(n_s, n)``.
     """
+    sigma = _c.check_positive("sigma", sigma)
+    grid = _c.check_increasing("grid", grid)
     means = jnp.asarray(means)
     edges = bin_edges(grid)
     pos = means > 0
@@ -146,6 +158,8 @@ def normal_transition(means, sds, grid) -> jax.Array:
     Returns:
         Row-stochastic matrix of shape ``(n_s, n)``.
     """
+    sds = _c.check_positive("sds", sds)
+    grid = _c.check_increasing("grid", grid)
     edges = bin_edges(grid)
     z = (edges[None, :] - jnp.asarray(means)[:, None]) / jnp.asarray(sds)[:, None]
     return _binned(ndtr(z))
@@ -185,6 +199,7 @@ def fit_log_growth(s, x_next, degree: int) -> BayesLinearFit:
     """
     if degree not in (1, 2):
         raise ValueError(f"degree must be 1 (Ricker) or 2 (Allee), got {degree!r}")
+    _c.check_same_shape("s", s, "x_next", x_next)
     s, x_next = jnp.asarray(s), jnp.asarray(x_next)
     keep = (s > 0) & (x_next > 0)
     w = keep.astype(s.dtype)

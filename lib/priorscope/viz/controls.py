@@ -88,6 +88,12 @@ class FloatSlider(Control):
             raise ValueError(f"FloatSlider(log=True) needs min > 0, got min={lo}")
         if not lo <= v <= hi:
             raise ValueError(f"FloatSlider value must lie in [{lo}, {hi}], got {v}")
+        if self.step is not None:
+            step = _real("step", self.step)
+            if not 0 < step <= hi - lo:
+                raise ValueError(f"FloatSlider step must be > 0 and <= max - min = {hi - lo}, got {step}")
+        if not isinstance(self.log, bool):
+            raise TypeError(f"FloatSlider log must be a bool, got {type(self.log).__name__} {self.log!r}")
 
     def coerce(self, name: str, value: Any) -> float:
         v = _real(name, value)
@@ -246,6 +252,11 @@ class Choice(Control):
         opts = tuple(self.options)
         if not opts or not all(isinstance(o, str) for o in opts):
             raise ValueError(f"Choice options must be a non-empty sequence of str, got {self.options!r}")
+        if len(set(opts)) != len(opts):
+            dupes = sorted({o for o in opts if opts.count(o) > 1})
+            raise ValueError(f"Choice options must be distinct, got {dupes} more than once in {opts}")
+        if not isinstance(self.traced, bool):
+            raise TypeError(f"Choice traced must be a bool, got {type(self.traced).__name__} {self.traced!r}")
         object.__setattr__(self, "options", opts)
         if self.value not in opts:
             raise ValueError(f"Choice value must be one of {opts}, got {self.value!r}")
@@ -290,6 +301,12 @@ class Toggle(Control):
     value: bool
     description: str | None = None
     static: bool = field(default=True, init=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, bool | np.bool_):
+            raise TypeError(
+                f"Toggle value must be a bool (True or False), got {type(self.value).__name__} {self.value!r}"
+            )
 
     def coerce(self, name: str, value: Any) -> bool:
         if not isinstance(value, bool | np.bool_):
