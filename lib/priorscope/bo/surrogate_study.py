@@ -156,6 +156,8 @@ def surrogate_bo_run(
     :func:`priorscope.bo.init` with the same key for every surrogate (common random numbers).
     """
     check_choice("surrogate", surrogate, ("gp", "random", *NEURAL_SURROGATES))
+    if surrogate == "gp" and kernel is None:
+        raise ValueError("kernel must be a priorscope.gp kernel when surrogate is 'gp', got None")
     num_steps = check_int("num_steps", num_steps, min_value=1)
     num_init = check_int("num_init", num_init, min_value=1)
     check_positive("noise_var", noise_var)
@@ -168,7 +170,7 @@ def surrogate_bo_run(
     first = jnp.argsort(-state.counts, stable=True)[:num_init]  # the initial design's indices
     idx_buf = jnp.zeros((m,), jnp.int32).at[:num_init].set(first.astype(jnp.int32))
     y_buf = jnp.zeros((m,), f.dtype).at[:num_init].set(state.sums[first] / state.counts[first])
-    gram = kernel(X) if surrogate == "gp" else None
+    gram = kernel(X) if surrogate == "gp" and kernel is not None else None
 
     def body(carry, k):
         counts, sums, idx_buf, y_buf, t, best_f = carry

@@ -118,7 +118,7 @@ def surrogate_kernel(surrogate, weight_variance, depth, X, *, max_depth: int = 3
         if surrogate not in _SURROGATES:
             raise ValueError(f"surrogate must be one of {_SURROGATES}, got {surrogate!r}")
         surrogate = _SURROGATES.index(surrogate)
-    kernels: list[gp.Kernel] = [gp.Matern52(lengthscale=0.1, variance=1.0)]
+    kernels: list[gp.Kernel] = [gp.Matern52(lengthscale=jnp.asarray(0.1), variance=jnp.asarray(1.0))]
     for d in range(1, max_depth + 1):
         base = gp.ArcCosine(weight_variance=weight_variance, bias_variance=1.3, depth=d)
         kernels.append(bo.Scaled(base, 1.0 / jnp.mean(base.diag(X))))

@@ -266,8 +266,9 @@ class Axes:
 
         Two fixed ends in decreasing order are kept as they are (an inverted axis)."""
         fixed = self.props[f"{dim}lim"] or (None, None)
-        if None not in fixed and fixed[0] > fixed[1]:
-            return float(fixed[0]), float(fixed[1])
+        lo_fixed, hi_fixed = fixed
+        if lo_fixed is not None and hi_fixed is not None and lo_fixed > hi_fixed:
+            return float(lo_fixed), float(hi_fixed)
         log = self.props[f"{dim}scale"] == "log"
         lo, hi = fixed
         if lo is None or hi is None:

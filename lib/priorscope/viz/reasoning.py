@@ -160,7 +160,7 @@ def make_early_rejection_panel(name: str = "31.early_rejection") -> Panel:
             "acc": jnp.stack([van.success.mean(), er.success.mean()]),
             "tokens": jnp.stack([van.tokens.mean(), er.tokens.mean()]),
             "dropped": er.dropped_best.mean(),
-            "margin_risk": _search.drop_best_prob(0.5, taus, noise, num_beams, num_beams // beam_width),
+            "margin_risk": _search.drop_best_prob(jnp.asarray(0.5), taus, noise, num_beams, num_beams // beam_width),
         }
 
     def setup(fig: Figure) -> None:

@@ -335,8 +335,7 @@ def simplex_panel(name: str = "26.simplex") -> Panel:
         ax1.scatter("pis", color=COLORS[0], size=7.0, alpha=1.0, label="true π_k")
         # Crosses and squares as marker shapes: two short strokes per cross, a filled band per square.
         for i in x:
-            label = dict(label="alternative π′_k") if i == 0 else {}
-            ax1.line(f"pis2_a{i}", color=COLORS[1], width=1.5, **label)
+            ax1.line(f"pis2_a{i}", color=COLORS[1], width=1.5, label="alternative π′_k" if i == 0 else None)
             ax1.line(f"pis2_b{i}", color=COLORS[1], width=1.5)
         for i in x:
             label = dict(label="observed γ_k (both)") if i == 0 else {}

@@ -95,7 +95,8 @@ def figure_fit(fig: Any, max_width_px: float = MAX_WIDTH_PX, tol_px: float = 1.0
     tight = fig.get_tightbbox()  # inches
     pad = mpl.rcParams["savefig.pad_inches"]
     x0, y0, x1, y1 = (v * dpi for v in (tight.x0, tight.y0, tight.x1, tight.y1))
-    overflow = tuple(round(max(0.0, float(v)), 1) for v in (-x0, -y0, x1 - width, y1 - height))
+    left, bottom, right, top = (round(max(0.0, float(v)), 1) for v in (-x0, -y0, x1 - width, y1 - height))
+    overflow = (left, bottom, right, top)
     shown = float((tight.width + 2 * pad) * dpi)
     fits = width <= max_width_px + tol_px and max(overflow) <= tol_px
     return FigureFit(round(float(width), 1), round(float(height), 1), round(shown, 1), overflow, bool(fits))
