@@ -182,6 +182,9 @@ def write_summary(runtimes: dict, latency: dict) -> None:
         for name, r in sorted(b["panels"].items()):
             if "skipped" in r:
                 lines.append(f"| `{name}` | skipped: {r['skipped']} | | | | |")
+            elif "error" in r:
+                error = " ".join(r["error"].split()).replace("|", "\\|")
+                lines.append(f"| `{name}` | not built: {error} | | | | |")
             else:
                 cells = [r["presses"], r["p50_ms"], r["p95_ms"], r["kernel_p50_ms"], r.get("drag_fps", "—")]
                 lines.append(f"| `{name}` | " + " | ".join(str(c) for c in cells) + " |")
