@@ -163,3 +163,29 @@ def test_scan_labels_accept_a_traced_tolerance():
     np.testing.assert_allclose(f(0)[0, :4], [1.0, 1.0, 1.0, 0.0])
     with pytest.raises(ValueError, match="tolerance must be >= 0"):
         P.scan_labels(counts, 8, jnp.array([0.5]), jnp.array([False]), -1)
+
+
+def test_label_study_accepts_a_traced_rollout_count():
+    """28's panel moves N as a traced value (no recompile); the count is checked at run time, not refused."""
+    import jax
+
+    import priorscope.scaling as sc
+
+    def run(n):
+        return sc.label_study(
+            jax.random.key(0),
+            num_problems=2,
+            num_responses=2,
+            num_rollouts=n,
+            completer_skill=1.0,
+            judge_hit=0.8,
+            judge_false_alarm=0.1,
+            self_correct=0.0,
+            lucky=0.0,
+            max_rollouts=4,
+        )["kept"]
+
+    traced = jax.jit(run)(jnp.asarray(3))
+    assert np.isclose(float(traced), float(run(3)))
+    with pytest.raises(Exception, match="num_rollouts"):
+        jax.jit(run)(jnp.asarray(5)).block_until_ready()

@@ -445,8 +445,11 @@ def label_study(
     ``num_rollouts`` may be traced (it counts the first N of ``max_rollouts`` simulated rollouts), so a slider on
     N never recompiles.
     """
-    num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1)
-    max_rollouts = check_int("max_rollouts", max_rollouts, min_value=num_rollouts)
+    max_rollouts = check_int("max_rollouts", max_rollouts, min_value=1)
+    if _c.is_concrete(num_rollouts):
+        num_rollouts = check_int("num_rollouts", num_rollouts, min_value=1, max_value=max_rollouts)
+    else:  # a traced count (a slider): checked at run time, never clipped
+        num_rollouts = check_in_range("num_rollouts", num_rollouts, 1, max_rollouts)
     env = _env.reasoning_env(num_steps, skill=skill, self_correct=self_correct, lucky=lucky)
     spec = _env.feature_spec()
     data = annotate(
