@@ -62,6 +62,8 @@ CASES = [
         lambda: bayes.random_fourier_function(KEY, jnp.linspace(0, 1, 5), 1.0, 0),
     ),
     Case("RandomFunction", "x", lambda: bayes.random_fourier_function(KEY, jnp.array([0.0, NAN]), 1.0, 4)),
+    Case("normal_mean_prior_predictive", "prior_scale", lambda: bayes.normal_mean_prior_predictive(0.0, -1.0, 1.0, 5)),
+    Case("normal_mean_prior_predictive", "num_data", lambda: bayes.normal_mean_prior_predictive(0.0, 1.0, 1.0, 0)),
 ]
 
 EXEMPT = {"EIGHT_SCHOOLS": "a constant (the data set)"}

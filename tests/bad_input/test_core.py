@@ -64,6 +64,11 @@ CASES = [
     Case("Choice", "value", lambda: viz.Choice(("a", "b"), "c")),
     Case("Toggle", "value", lambda: viz.Toggle(value="yes")),
     Case("Control", "min", lambda: viz.FloatSlider(1.0, 0.0, 0.5)),
+    Case("kendall_tau", "b", lambda: metrics.kendall_tau(jnp.ones(3), jnp.ones(4)), match="a and b"),
+    Case("spearman", "y", lambda: metrics.spearman(jnp.zeros(3), jnp.zeros(4)), match="x and y"),
+    Case("Figure", "width", lambda: viz.Figure(width=-5)),
+    Case("density_image", "extent", lambda: viz.density_image(jnp.zeros((10, 2)), (1, 0, 0, 1), bins=8)),
+    Case("density_image", "points", lambda: viz.density_image(jnp.zeros((10, 3)), (0, 1, 0, 1), bins=8)),
 ]
 
 EXEMPT = {
@@ -80,8 +85,8 @@ EXEMPT = {
     "clear": "takes no argument",
     "ClaimFailed": "an exception class",
     "ClaimsTable": "a display wrapper built by table()",
-    "Panel": "validated on another branch (viz/panel.py is being rewritten); tests/core/test_panel.py covers it",
-    "registry": "a module of the panel layer (being rewritten on another branch)",
+    "Panel": "validates its name, controls and figure in the constructor; tests/core/test_panel.py covers it",
+    "registry": "a module of the panel layer (its functions take panel names, checked in registry.get)",
     "style": "a module of plot styling constants",
 }
 

@@ -66,6 +66,7 @@ CASES = [
     Case("fit_map", "num_steps", lambda: gp.fit_map(_build, jnp.asarray(0.0), X, Y, num_steps=0)),
     Case("fit_map", "learning_rate", lambda: gp.fit_map(_build, jnp.asarray(0.0), X, Y, learning_rate=-0.1)),
     Case("lml_grid", "noise", lambda: gp.lml_grid(gp.RBF, jnp.array([0.1, 0.2]), X, Y, -1.0)),
+    Case("Switch", "kernels", lambda: gp.Switch(0, ())),
 ]
 
 EXEMPT = {
