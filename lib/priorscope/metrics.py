@@ -10,11 +10,13 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from priorscope import _checks as _c
 from priorscope._checks import check_int, check_ndim, check_positive, check_probabilities, is_concrete
 
 __all__ = [
+    "mean_se",
     "gaussian_nll",
     "coverage",
     "standardized_error",
@@ -44,6 +46,22 @@ def coverage(y: jax.Array, lower: jax.Array, upper: jax.Array) -> jax.Array:
     _c.check_same_shape("lower", lower, "upper", upper)
     y = jnp.asarray(y)
     return jnp.mean((y >= lower) & (y <= upper))
+
+
+def mean_se(values: object) -> tuple[float, float]:
+    r"""Mean and standard error of the mean of ``values`` (all entries, e.g. one number per seed, or seed-paired
+    differences): :math:`\bar v` and :math:`s/\sqrt n` with the ``ddof = 1`` sample standard deviation.
+
+    Computed on the host in float64 (a summary for a claim, not part of a traced computation).
+
+    Examples:
+        >>> mean_se([1.0, 2.0, 3.0])
+        (2.0, 0.5773502691896258)
+    """
+    v = np.ravel(np.asarray(values, dtype=np.float64))
+    if v.size < 2 or not np.all(np.isfinite(v)):
+        raise ValueError(f"values must hold at least 2 finite numbers, got {v.size} value(s): {v[:4]}")
+    return float(v.mean()), float(v.std(ddof=1) / np.sqrt(v.size))
 
 
 def standardized_error(estimate: jax.Array, truth: jax.Array, standard_error: jax.Array) -> jax.Array:

@@ -64,6 +64,8 @@ CASES = [
     Case("Choice", "value", lambda: viz.Choice(("a", "b"), "c")),
     Case("Toggle", "value", lambda: viz.Toggle(value="yes")),
     Case("Control", "min", lambda: viz.FloatSlider(1.0, 0.0, 0.5)),
+    Case("mean_se", "values", lambda: metrics.mean_se([1.0])),
+    Case("mean_se", "values", lambda: metrics.mean_se([1.0, float("nan")])),
     Case("kendall_tau", "b", lambda: metrics.kendall_tau(jnp.ones(3), jnp.ones(4)), match="a and b"),
     Case("spearman", "y", lambda: metrics.spearman(jnp.zeros(3), jnp.zeros(4)), match="x and y"),
     Case("Figure", "width", lambda: viz.Figure(width=-5)),

@@ -106,3 +106,9 @@ def test_kendall_tau_matches_scipy():
         metrics.kendall_tau(jnp.ones(3), jnp.ones(4))
     with pytest.raises(ValueError, match="at least 2 items"):
         metrics.kendall_tau(jnp.ones(1), jnp.ones(1))
+
+
+def test_mean_se_matches_scipy_sem():
+    values = np.random.default_rng(4).normal(size=(5, 3))
+    mean, se = metrics.mean_se(values)
+    assert np.isclose(mean, values.mean()) and np.isclose(se, scipy.stats.sem(values.ravel()))
