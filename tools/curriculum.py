@@ -35,7 +35,6 @@ PLANNED = [
     ("10", B, "Martingale Posterior Neural Processes"),
     ("11", B, "The Universality Lens: why over-parametrized models learn well"),
     ("12", B, "A Hierarchical Bayesian Model for Deep Few-Shot Meta Learning"),
-    ("13", B, "On Sequential Bayesian Inference for Continual Learning"),
     ("14", C, "Transformers Can Do Bayesian Inference"),
     ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
     ("16", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
