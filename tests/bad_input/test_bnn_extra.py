@@ -9,6 +9,8 @@ import jax.numpy as jnp
 import pytest
 
 from priorscope.bnn import continual as C
+from priorscope.bnn import martingale as MP
+from priorscope.bnn import neural_process as NP
 
 from ._cases import NAN, Case, ids, run
 
@@ -17,6 +19,16 @@ PRIOR = C.GaussianPosterior(jnp.zeros(2), jnp.eye(2))
 PHI, Y = jnp.ones((3, 2)), jnp.zeros(3)
 STATE = C.prototype_init(3, 2, 1.0)
 TRAIN = (jnp.zeros((2, 4, 2)), jnp.zeros((2, 4)))
+YS = jnp.array([0.1, 0.5, -0.3])
+TASKS = NP.NPTasks(jnp.zeros((2, 5)), jnp.zeros((2, 5)), jnp.zeros((2, 5)))
+_MODEL = []
+
+
+def _model():
+    if not _MODEL:
+        _MODEL.append(NP.init_neural_process(KEY, 4, 0))
+    return _MODEL[0]
+
 
 CASES = [
     # continual
@@ -57,15 +69,46 @@ CASES = [
     ),
 ]
 
+CASES += [
+    # martingale
+    Case("normal_predictive_resampling", "y", lambda: MP.normal_predictive_resampling(KEY, jnp.zeros(0), 1.0, 5, 5)),
+    Case("normal_predictive_resampling", "noise_std", lambda: MP.normal_predictive_resampling(KEY, YS, 0.0, 5, 5)),
+    Case("normal_predictive_resampling", "num_future", lambda: MP.normal_predictive_resampling(KEY, YS, 1.0, 0, 5)),
+    Case("normal_resampling_variance", "num_obs", lambda: MP.normal_resampling_variance(0, 5, 1.0)),
+    Case("normal_resampling_variance", "noise_std", lambda: MP.normal_resampling_variance(3, 5, -1.0)),
+    Case("polya_urn_resampling", "y", lambda: MP.polya_urn_resampling(KEY, jnp.array([1.0, NAN]), 5, 5)),
+    Case("polya_urn_resampling", "num_draws", lambda: MP.polya_urn_resampling(KEY, YS, 5, 0)),
+    Case("bayesian_bootstrap_variance", "y", lambda: MP.bayesian_bootstrap_variance(jnp.zeros(0))),
+    Case("bayesian_bootstrap_variance", "num_future", lambda: MP.bayesian_bootstrap_variance(YS, 0.0)),
+    # neural processes
+    Case("sample_gp_tasks", "min_context", lambda: NP.sample_gp_tasks(KEY, 2, 10, 0, 3)),
+    Case("sample_gp_tasks", "max_context", lambda: NP.sample_gp_tasks(KEY, 2, 10, 2, 10)),
+    Case("sample_gp_tasks", "lengthscale", lambda: NP.sample_gp_tasks(KEY, 2, 10, 1, 3, lengthscale=0.0)),
+    Case("gp_oracle_nll", "noise_std", lambda: NP.gp_oracle_nll(TASKS, 0.4, 1.0, 0.0)),
+    Case("init_neural_process", "num_pseudo", lambda: NP.init_neural_process(KEY, 8, -1)),
+    Case("init_neural_process", "dim", lambda: NP.init_neural_process(KEY, 0, 0)),
+    Case("np_predict", "tasks.mask", lambda: NP.np_predict(_model(), KEY, TASKS, 2), match="context"),
+    Case("np_marginal_nll", "num_samples", lambda: NP.np_marginal_nll(_model(), KEY, TASKS, 0)),
+    Case(
+        "train_neural_process",
+        "learning_rate",
+        lambda: NP.train_neural_process(
+            KEY, _model(), num_steps=1, batch=2, num_points=5, max_context=2, learning_rate=0.0
+        ),
+    ),
+]
+
 EXEMPT = {
     "GaussianPosterior": "a plain result container (mean, covariance)",
     "PrototypeState": "a plain result container of natural parameters",
     "SequentialBNNResult": "a plain result container of accuracies",
     "ForgettingCurve": "a plain result container returned by forgetting_curve",
     "sequential_bnn_model": "a NumPyro model run only through make_nuts, whose checks cover its arguments",
+    "NPTasks": "a plain container of task arrays",
+    "NeuralProcess": "an equinox module built by init_neural_process, which checks its arguments",
 }
 
-MODULES = ["continual"]
+MODULES = ["continual", "martingale", "neural_process"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from priorscope.bnn.continual import forgetting_curve
+from priorscope.bnn.martingale import normal_predictive_resampling, normal_resampling_variance
 from priorscope.viz.controls import FloatSlider, IntSlider
 from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["forgetting_panel"]
+__all__ = ["forgetting_panel", "martingale_panel"]
 
 _TASKS = 4
 
@@ -88,4 +90,77 @@ def forgetting_panel(name: str = "13.forgetting") -> Panel:
         title="13 · Forgetting with exact inference",
         caption="with degree 1 the exact posterior tilts towards later tasks and task 1's error grows; "
         "with degree 5–7 the model can fit everything and nothing is forgotten",
+    )
+
+
+_MP_DRAWS = 2000
+_MP_PATHS = 6
+
+
+def _martingale_compute(key: Any, num_obs: int, num_future: int, noise_std: Any, true_mean: Any) -> dict[str, Any]:
+    k_y, k_r = jax.random.split(key)
+    y = true_mean + noise_std * jax.random.normal(k_y, (num_obs,))
+    path = normal_predictive_resampling(k_r, y, noise_std, num_future, _MP_DRAWS)
+    theta = path[-1]
+    ybar = jnp.mean(y)
+    sd_post = noise_std / jnp.sqrt(num_obs)
+    edges = ybar + sd_post * jnp.linspace(-4.0, 4.0, 41)
+    hist, _ = jnp.histogram(theta, bins=edges, density=True)
+    grid = ybar + sd_post * jnp.linspace(-4.0, 4.0, 200)
+    dens = jnp.exp(-0.5 * ((grid - ybar) / sd_post) ** 2) / (jnp.sqrt(2 * jnp.pi) * sd_post)
+    return {
+        "steps": num_obs + jnp.arange(0, num_future + 1),
+        "paths": jnp.concatenate([jnp.full((_MP_PATHS, 1), ybar), path[:, :_MP_PATHS].T], axis=1),
+        "edges": edges,
+        "hist": hist,
+        "grid": grid,
+        "dens": dens,
+        "ybar": ybar,
+        "var_ratio": jnp.var(theta) / sd_post**2,
+        "exact_ratio": normal_resampling_variance(num_obs, num_future, noise_std) / sd_post**2,
+    }
+
+
+def martingale_panel(name: str = "10.predictive_resampling") -> Panel:
+    """Predictive resampling of a normal mean: paths of the running mean and the histogram of θ_N vs N(ȳ, σ²/n)."""
+
+    def setup(fig: Figure) -> None:
+        top, bottom = fig.grid(2, 1, row_height=220)
+        for j in range(_MP_PATHS):
+            top.line(f"path{j}", color=COLORS[j % len(COLORS)], width=1.2)
+        top.hline("ybar", 0.0, dash="--", label="observed mean ȳ")
+        top.set(
+            xlabel="number of points m (observed + imputed)",
+            ylabel="running mean θ_m",
+            xscale="log",
+            legend="upper right",
+        )
+        bottom.stairs("hist", color=COLORS[0], fill=True, label="θ_N over 2000 resampling paths")
+        bottom.line("dens", color="#000000", width=2.0, label="flat-prior posterior N(ȳ, σ²/n)")
+        bottom.set(xlabel="θ", ylabel="density", legend="upper right")
+
+    def draw(fig: Figure, r: Any, params: dict[str, Any]) -> None:
+        for j in range(_MP_PATHS):
+            fig[f"path{j}"].set_data(r["steps"], r["paths"][j])
+        fig["ybar"].set_data([float(r["ybar"])])
+        fig["hist"].set_data(r["hist"], r["edges"])
+        fig["dens"].set_data(r["grid"], r["dens"])
+        fig.axes[0].set(title=f"n = {params['num_obs']}, N = {params['num_future']} imputed points per path")
+        fig.axes[1].set(title=f"Var θ_N / (σ²/n) = {float(r['var_ratio']):.3f} (exact {float(r['exact_ratio']):.3f})")
+
+    return Panel(
+        name,
+        _martingale_compute,
+        {
+            "num_obs": IntSlider(2, 100, 10, buckets=(2, 5, 10, 20, 50, 100), description="observed n"),
+            "num_future": IntSlider(10, 2000, 500, buckets=(10, 100, 500, 2000), description="imputed N"),
+            "noise_std": FloatSlider(0.2, 3.0, 1.0, description="noise σ"),
+            "true_mean": FloatSlider(-2.0, 2.0, 0.0, description="true mean"),
+        },
+        setup,
+        draw,
+        random=True,
+        title="10 · Predictive resampling",
+        caption="each path imputes future data from the predictive and settles; the spread of where the paths "
+        "end is the flat-prior posterior once N ≫ n",
     )
