@@ -11,6 +11,7 @@ import pytest
 from priorscope.bnn import continual as C
 from priorscope.bnn import martingale as MP
 from priorscope.bnn import neural_process as NP
+from priorscope.bnn import universality as UN
 
 from ._cases import NAN, Case, ids, run
 
@@ -98,6 +99,20 @@ CASES += [
     ),
 ]
 
+TH, LW = UN.grid_hypotheses(10)
+CASES += [
+    # universality
+    Case("grid_hypotheses", "num", lambda: UN.grid_hypotheses(1)),
+    Case("simple_plus_grid_prior", "num", lambda: UN.simple_plus_grid_prior(11, 0.5)),
+    Case("simple_plus_grid_prior", "simple_mass", lambda: UN.simple_plus_grid_prior(10, 1.0)),
+    Case("mixture_regret", "theta_star", lambda: UN.mixture_regret(10, 1.0, TH, LW)),
+    Case("mixture_regret", "n", lambda: UN.mixture_regret(0, 0.5, TH, LW)),
+    Case("mixture_regret", "thetas", lambda: UN.mixture_regret(10, 0.5, TH.at[0].set(0.0), LW)),
+    Case("beta_mixture_regret", "theta_star", lambda: UN.beta_mixture_regret(10, -0.1)),
+    Case("weight_of_ball", "eps", lambda: UN.weight_of_ball(0.5, TH, LW, jnp.array([-0.1]))),
+    Case("weight_bound", "log_weights", lambda: UN.weight_bound(10, 0.5, TH, LW[:3], jnp.array([0.1]))),
+]
+
 EXEMPT = {
     "GaussianPosterior": "a plain result container (mean, covariance)",
     "PrototypeState": "a plain result container of natural parameters",
@@ -105,10 +120,11 @@ EXEMPT = {
     "ForgettingCurve": "a plain result container returned by forgetting_curve",
     "sequential_bnn_model": "a NumPyro model run only through make_nuts, whose checks cover its arguments",
     "NPTasks": "a plain container of task arrays",
+    "bernoulli_kl": "an elementwise formula on arrays; out-of-range inputs give NaN/inf as in scipy.special.rel_entr",
     "NeuralProcess": "an equinox module built by init_neural_process, which checks its arguments",
 }
 
-MODULES = ["continual", "martingale", "neural_process"]
+MODULES = ["continual", "martingale", "neural_process", "universality"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))

@@ -3,3 +3,4 @@
 from . import continual as continual
 from . import martingale as martingale
 from . import neural_process as neural_process
+from . import universality as universality
