@@ -32,7 +32,6 @@ PLANNED = [
     ("07", B, "Scale Mixtures of Neural Network Gaussian Processes"),
     ("08", B, "All You Need is a Good Functional Prior for Bayesian Deep Learning"),
     ("09", B, "A theory of representation learning: deep kernel machines"),
-    ("12", B, "A Hierarchical Bayesian Model for Deep Few-Shot Meta Learning"),
     ("14", C, "Transformers Can Do Bayesian Inference"),
     ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
     ("16", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),

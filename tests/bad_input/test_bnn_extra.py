@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import pytest
 
 from priorscope.bnn import continual as C
+from priorscope.bnn import fewshot as FS
 from priorscope.bnn import martingale as MP
 from priorscope.bnn import neural_process as NP
 from priorscope.bnn import universality as UN
@@ -113,6 +114,35 @@ CASES += [
     Case("weight_bound", "log_weights", lambda: UN.weight_bound(10, 0.5, TH, LW[:3], jnp.array([0.1]))),
 ]
 
+NIW0 = FS.NIW(jnp.zeros(4), jnp.asarray(1.0), jnp.eye(4), jnp.asarray(6.0))
+NIW_BAD_NU = FS.NIW(jnp.zeros(4), jnp.asarray(1.0), jnp.eye(4), jnp.asarray(2.0))
+NIW_BAD_L = FS.NIW(jnp.zeros(4), jnp.asarray(-1.0), jnp.eye(4), jnp.asarray(6.0))
+EP = (jnp.zeros((3, 5)), jnp.zeros((3, 5)))
+CASES += [
+    # fewshot
+    Case("sample_episodes", "noise_std", lambda: FS.sample_episodes(KEY, 3, 5, jnp.zeros(4), jnp.eye(4), 0.0)),
+    Case("sample_episodes", "num_points", lambda: FS.sample_episodes(KEY, 3, 0, jnp.zeros(4), jnp.eye(4), 0.3)),
+    Case(
+        "gaussian_prior_query_nll",
+        "support",
+        lambda: FS.gaussian_prior_query_nll(jnp.zeros(4), jnp.eye(4), (jnp.zeros((2, 0)), jnp.zeros((2, 0))), EP, 0.3),
+    ),
+    Case(
+        "gaussian_prior_query_nll",
+        "noise_std",
+        lambda: FS.gaussian_prior_query_nll(jnp.zeros(4), jnp.eye(4), EP, EP, -1.0),
+    ),
+    Case("niw_logpdf", "p.nu", lambda: FS.niw_logpdf(NIW_BAD_NU, jnp.zeros(4), jnp.eye(4))),
+    Case("niw_posterior", "prior.l", lambda: FS.niw_posterior(NIW_BAD_L, jnp.zeros((3, 4)))),
+    Case("niw_posterior", "thetas", lambda: FS.niw_posterior(NIW0, jnp.zeros((0, 4)))),
+    Case("niw_kl", "q.nu", lambda: FS.niw_kl(NIW_BAD_NU, NIW0)),
+    Case("niw_kl", "p", lambda: FS.niw_kl(NIW0, (1, 2))),
+    Case("train_niw", "noise_std", lambda: FS.train_niw(KEY, EP, NIW0, noise_std=0.0, num_steps=1)),
+    Case("train_niw", "num_steps", lambda: FS.train_niw(KEY, EP, NIW0, noise_std=0.3, num_steps=0)),
+    Case("train_niw", "prior.nu", lambda: FS.train_niw(KEY, EP, NIW_BAD_NU, noise_std=0.3, num_steps=1)),
+    Case("niw_mean_cov", "p.nu", lambda: FS.niw_mean_cov(FS.NIW(jnp.zeros(4), 1.0, jnp.eye(4), 4.5))),
+]
+
 EXEMPT = {
     "GaussianPosterior": "a plain result container (mean, covariance)",
     "PrototypeState": "a plain result container of natural parameters",
@@ -120,11 +150,13 @@ EXEMPT = {
     "ForgettingCurve": "a plain result container returned by forgetting_curve",
     "sequential_bnn_model": "a NumPyro model run only through make_nuts, whose checks cover its arguments",
     "NPTasks": "a plain container of task arrays",
+    "NIW": "a plain container of NIW parameters; every function taking one checks it",
+    "task_features": "an elementwise feature map defined for every real input",
     "bernoulli_kl": "an elementwise formula on arrays; out-of-range inputs give NaN/inf as in scipy.special.rel_entr",
     "NeuralProcess": "an equinox module built by init_neural_process, which checks its arguments",
 }
 
-MODULES = ["continual", "martingale", "neural_process", "universality"]
+MODULES = ["continual", "fewshot", "martingale", "neural_process", "universality"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))

@@ -223,7 +223,7 @@ def sequential_bnn_model(
     array, as :func:`priorscope.inference.make_nuts` requires.
     """
     w = numpyro.sample("w", dist.MultivariateNormal(prior_mean, scale_tril=prior_chol))
-    logits = mlp_logits(w, x, hidden.shape[0])
+    logits = mlp_logits(jnp.asarray(w), x, hidden.shape[0])
     numpyro.factor("loglik", jnp.sum(mask * dist.Bernoulli(logits=logits).log_prob(y)))
 
 

@@ -66,7 +66,7 @@ def simple_plus_grid_prior(num: int, simple_mass: float) -> tuple[jax.Array, jax
     return thetas, jnp.log(w)
 
 
-def bernoulli_kl(p: jax.Array, q: jax.Array) -> jax.Array:
+def bernoulli_kl(p: float | jax.Array, q: float | jax.Array) -> jax.Array:
     r""":math:`D(\mathrm{Bern}(p) \| \mathrm{Bern}(q)) = p\log\frac pq + (1-p)\log\frac{1-p}{1-q}` (0 log 0 = 0)."""
     p, q = jnp.asarray(p, float), jnp.asarray(q, float)
     t1 = jnp.where(p > 0, p * (jnp.log(jnp.where(p > 0, p, 1.0)) - jnp.log(q)), 0.0)
@@ -82,7 +82,7 @@ def _check_class(thetas: jax.Array, log_weights: jax.Array) -> None:
     check_interval("thetas", thetas, 0.0, 1.0, low_open=True, high_open=True)
 
 
-def _log_binom_pmf(n: int, p: jax.Array) -> jax.Array:
+def _log_binom_pmf(n: int, p: float | jax.Array) -> jax.Array:
     k = jnp.arange(n + 1.0)
     logc = gammaln(n + 1.0) - gammaln(k + 1) - gammaln(n - k + 1)
     return logc + k * jnp.log(p) + (n - k) * jnp.log1p(-p)

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from priorscope.bnn.continual import forgetting_curve
+from priorscope.bnn.fewshot import sample_episodes, task_features
 from priorscope.bnn.martingale import normal_predictive_resampling, normal_resampling_variance
 from priorscope.bnn.universality import mixture_regret, simple_plus_grid_prior, weight_bound, weight_of_ball
 from priorscope.viz.controls import FloatSlider, IntSlider
@@ -17,7 +18,7 @@ from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["forgetting_panel", "martingale_panel", "universality_panel"]
+__all__ = ["fewshot_panel", "fewshot_truth", "forgetting_panel", "martingale_panel", "universality_panel"]
 
 _TASKS = 4
 
@@ -186,7 +187,7 @@ def universality_panel(name: str = "11.regret") -> Panel:
 
     def setup(fig: Figure) -> None:
         left, right = fig.grid(1, 2, row_height=300)
-        left.line("regret", color=COLORS[0], width=2.0, marker="o", label="exact regret R_n")
+        left.line("regret", color=COLORS[0], width=2.0, marker=True, label="exact regret R_n")
         left.line("bound", color=COLORS[1], dash="--", label="min_ε −log W(A_ε) + nε")
         left.hline("logm", 0.0, dash=":", label="log M (class size)")
         left.set(xlabel="sequence length n", ylabel="nats", xscale="log", ylim=(0, None), legend="upper left")
@@ -214,4 +215,93 @@ def universality_panel(name: str = "11.regret") -> Panel:
         title="11 · Regret of a Bayesian mixture",
         caption="the regret stays far below log M as the class grows; prior mass on the truth (θ* = 1/2 with a "
         "large 'simple' mass) makes it small and flat in n",
+    )
+
+
+#: the task family of notebook 12: true prior mean and a rank-2 (+ small ridge) covariance
+FEWSHOT_MU = (1.0, -0.5, 0.8, 0.2)
+FEWSHOT_U = ((1.0, 0.0), (0.5, 0.6), (-0.3, 0.4), (0.2, -0.5))
+
+
+def fewshot_truth() -> tuple[jax.Array, jax.Array]:
+    """The true (μ*, Σ*) of notebook 12's task family."""
+    u = jnp.asarray(FEWSHOT_U)
+    return jnp.asarray(FEWSHOT_MU), u @ u.T + 0.02 * jnp.eye(4)
+
+
+def _band(mu: Any, cov: Any, xs: Any, ys: Any, grid: Any, noise: Any) -> tuple[Any, Any]:
+    phi = task_features(xs)
+    prec0 = jnp.linalg.inv(cov)
+    v = jnp.linalg.inv(prec0 + phi.T @ phi / noise**2)
+    mean = v @ (prec0 @ mu + phi.T @ ys / noise**2)
+    g = task_features(grid)
+    return g @ mean, jnp.sqrt(jnp.einsum("gd,de,ge->g", g, v, g) + noise**2)
+
+
+def fewshot_panel(name: str = "12.few_shot", learned: tuple[Any, Any] | None = None, noise_std: float = 0.3) -> Panel:
+    """One episode: the K-shot Bayesian predictive under the true prior (oracle), a learned prior and N(0, s² I).
+
+    Args:
+        name: registry name.
+        learned: optional ``(mu (4,), cov (4, 4))`` of a learned prior (defaults to none shown).
+        noise_std: the task noise σ.
+    """
+    mu_star, cov_star = fewshot_truth()
+    has_learned = learned is not None
+    mu_l, cov_l = learned if learned is not None else (mu_star, cov_star)
+    mu_l, cov_l = jnp.asarray(mu_l), jnp.asarray(cov_l)
+
+    def compute(key: Any, shots: int, iso_scale: Any) -> dict[str, Any]:
+        x, y, theta = sample_episodes(key, 1, shots, mu_star, cov_star, noise_std)
+        grid = jnp.linspace(-5.0, 5.0, 150)
+        o_m, o_s = _band(mu_star, cov_star, x[0], y[0], grid, noise_std)
+        l_m, l_s = _band(mu_l, cov_l, x[0], y[0], grid, noise_std)
+        i_m, i_s = _band(jnp.zeros(4), iso_scale**2 * jnp.eye(4), x[0], y[0], grid, noise_std)
+        return {
+            "grid": grid,
+            "truth": task_features(grid) @ theta[0],
+            "x": x[0],
+            "y": y[0],
+            "o": (o_m, o_s),
+            "l": (l_m, l_s),
+            "i": (i_m, i_s),
+        }
+
+    def setup(fig: Figure) -> None:
+        (ax,) = fig.grid(1, 1, row_height=320)
+        ax.band("o_band", color=COLORS[0], alpha=0.15, label="oracle prior ±2 sd")
+        ax.line("o_mean", color=COLORS[0], width=2.0, label="oracle prior mean")
+        if has_learned:
+            ax.line("l_mean", color=COLORS[1], width=2.0, dash="--", label="learned NIW prior mean")
+        ax.band("i_band", color=COLORS[3], alpha=0.12, label="N(0, s²I) prior ±2 sd")
+        ax.line("i_mean", color=COLORS[3], width=1.5, dash=":", label="N(0, s²I) prior mean")
+        ax.line("truth", color="#000000", width=1.0, label="this episode's function")
+        ax.scatter("shots", color="#000000", size=8.0, label="K shots")
+        ax.set(xlabel="x", ylabel="y", xlim=(-5, 5), ylim=(-6, 6), legend="lower right", legend_ncol=2)
+
+    def draw(fig: Figure, r: Any, params: dict[str, Any]) -> None:
+        g = r["grid"]
+        fig["o_band"].set_data(g, r["o"][0] - 2 * r["o"][1], r["o"][0] + 2 * r["o"][1])
+        fig["o_mean"].set_data(g, r["o"][0])
+        if has_learned:
+            fig["l_mean"].set_data(g, r["l"][0])
+        fig["i_band"].set_data(g, r["i"][0] - 2 * r["i"][1], r["i"][0] + 2 * r["i"][1])
+        fig["i_mean"].set_data(g, r["i"][0])
+        fig["truth"].set_data(g, r["truth"])
+        fig["shots"].set_data(r["x"], r["y"])
+        fig.axes[0].set(title=f"{params['shots']}-shot predictive under three priors")
+
+    return Panel(
+        name,
+        compute,
+        {
+            "shots": IntSlider(1, 20, 5, buckets=(1, 2, 3, 5, 10, 20), description="shots K"),
+            "iso_scale": FloatSlider(0.1, 5.0, 1.0, log=True, description="isotropic prior scale s"),
+        },
+        setup,
+        draw,
+        random=True,
+        title="12 · Few-shot prediction under a learned prior",
+        caption="with few shots the oracle (and the learned) prior already knows the shape of the task family; "
+        "the isotropic prior needs many more shots to get there",
     )
