@@ -10,6 +10,7 @@ SUBPACKAGES = {
     "diffusion": "test_diffusion",
     "gp": "test_gp",
     "inference": "test_inference",
+    "minds": "test_minds",
     "particles": "test_particles",
     "scaling": "test_scaling",
     "sdp": "test_sdp",
