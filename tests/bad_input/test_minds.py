@@ -56,7 +56,43 @@ CASES = [
     Case("blanket_scores", "selected", lambda: minds.blanket_scores(jnp.zeros((6, 5), bool), jnp.zeros((6, 6), bool))),
 ]
 
-EXEMPT = {"AttentionFit": "a NamedTuple of results, built and returned by train_attention"}
+DATA = minds.fsm_sine_data(KEY, 2, 12)
+PV = minds.init_pvrnn(KEY, 1, 4, 2)
+A = jnp.zeros((12, 2, 2))
+EPS = jnp.zeros((12, 2))
+POST = jnp.ones(12, bool)
+CASES += [
+    Case("gaussian_kl", "mu_p", lambda: minds.gaussian_kl(jnp.zeros(2), jnp.zeros(2), jnp.zeros(3), jnp.zeros(2))),
+    Case("fsm_sine_data", "num_seqs", lambda: minds.fsm_sine_data(KEY, 0, 10)),
+    Case("fsm_sine_data", "length", lambda: minds.fsm_sine_data(KEY, 2, 1)),
+    Case("fsm_sine_data", "periods", lambda: minds.fsm_sine_data(KEY, 2, 10, periods=(8, 1))),
+    Case("fsm_sine_data", "switch_prob", lambda: minds.fsm_sine_data(KEY, 2, 10, switch_prob=1.5)),
+    Case("fsm_sine_data", "noise", lambda: minds.fsm_sine_data(KEY, 2, 10, noise=-0.1)),
+    Case("init_pvrnn", "d_dim", lambda: minds.init_pvrnn(KEY, 1, 0, 2)),
+    Case("pvrnn_run", "tau", lambda: minds.pvrnn_run(PV, A, EPS, POST, 0.5)),
+    Case("pvrnn_run", "eps", lambda: minds.pvrnn_run(PV, A, EPS[:5], POST, 2.0)),
+    Case("pvrnn_run", "adaptive", lambda: minds.pvrnn_run(PV, A[0], EPS, POST, 2.0)),
+    Case("train_pvrnn", "meta_priors", lambda: minds.train_pvrnn(KEY, DATA, jnp.asarray([-1.0]), num_steps=1)),
+    Case("train_pvrnn", "meta_priors", lambda: minds.train_pvrnn(KEY, DATA, 0.1, num_steps=1)),
+    Case("train_pvrnn", "data", lambda: minds.train_pvrnn(KEY, DATA[0], jnp.asarray([0.1]), num_steps=1)),
+    Case("train_pvrnn", "tau", lambda: minds.train_pvrnn(KEY, DATA, jnp.asarray([0.1]), tau=0.0, num_steps=1)),
+    Case("train_pvrnn", "num_steps", lambda: minds.train_pvrnn(KEY, DATA, jnp.asarray([0.1]), num_steps=0)),
+    Case("generate", "length", lambda: minds.generate(KEY, PV, 0, 2, 2.0)),
+    Case("generate", "tau", lambda: minds.generate(KEY, PV, 5, 2, 0.0)),
+    Case("open_loop_prediction", "length", lambda: minds.open_loop_prediction(PV, 0, 2.0)),
+    Case("error_regression", "window", lambda: minds.error_regression(PV, DATA[0], 0.1, 2.0, window=12)),
+    Case("error_regression", "meta_prior", lambda: minds.error_regression(PV, DATA[0], -0.1, 2.0)),
+    Case("error_regression", "x", lambda: minds.error_regression(PV, DATA[0].at[3, 0].set(NAN), 0.1, 2.0)),
+    Case("error_regression", "num_iters", lambda: minds.error_regression(PV, DATA[0], 0.1, 2.0, num_iters=0)),
+    Case("load_pvrnn_sweep", "path", lambda: minds.load_pvrnn_sweep("/nonexistent/sweep.npz")),
+]
+
+EXEMPT = {
+    "AttentionFit": "a NamedTuple of results, built and returned by train_attention",
+    "PVRNNParams": "a NamedTuple of weights, built by init_pvrnn and train_pvrnn",
+    "PVRNNRun": "a NamedTuple of results returned by pvrnn_run and generate",
+    "TrainedPVRNN": "a NamedTuple of results returned by train_pvrnn",
+}
 
 if importlib.util.find_spec(f"{__package__}.test_minds_lm") is not None:  # the notebooks 33/34 half
     _lm = importlib.import_module(f"{__package__}.test_minds_lm")

@@ -18,6 +18,18 @@ from priorscope.minds.consciousness import readout_nll as readout_nll
 from priorscope.minds.consciousness import sparse_precision as sparse_precision
 from priorscope.minds.consciousness import subset_nll as subset_nll
 from priorscope.minds.consciousness import train_attention as train_attention
+from priorscope.minds.pvrnn import PVRNNParams as PVRNNParams
+from priorscope.minds.pvrnn import PVRNNRun as PVRNNRun
+from priorscope.minds.pvrnn import TrainedPVRNN as TrainedPVRNN
+from priorscope.minds.pvrnn import error_regression as error_regression
+from priorscope.minds.pvrnn import fsm_sine_data as fsm_sine_data
+from priorscope.minds.pvrnn import gaussian_kl as gaussian_kl
+from priorscope.minds.pvrnn import generate as generate
+from priorscope.minds.pvrnn import init_pvrnn as init_pvrnn
+from priorscope.minds.pvrnn import load_pvrnn_sweep as load_pvrnn_sweep
+from priorscope.minds.pvrnn import open_loop_prediction as open_loop_prediction
+from priorscope.minds.pvrnn import pvrnn_run as pvrnn_run
+from priorscope.minds.pvrnn import train_pvrnn as train_pvrnn
 
 __all__ = [
     "AttentionFit",
@@ -32,4 +44,16 @@ __all__ = [
     "sparse_precision",
     "subset_nll",
     "train_attention",
+    "PVRNNParams",
+    "PVRNNRun",
+    "TrainedPVRNN",
+    "error_regression",
+    "fsm_sine_data",
+    "gaussian_kl",
+    "generate",
+    "init_pvrnn",
+    "load_pvrnn_sweep",
+    "open_loop_prediction",
+    "pvrnn_run",
+    "train_pvrnn",
 ]
