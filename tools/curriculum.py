@@ -39,8 +39,6 @@ PLANNED = [
     ("24", E, "Energy-Based Diffusion Language Models for Text Generation"),
     ("33", G, "Identifying and Mitigating the Influence of the Prior in LLMs"),
     ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
-    ("35", G, "The Consciousness Prior"),
-    ("36", G, "A Predictive-Coding-Inspired Variational RNN Model"),
 ]
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")
 _NAME = re.compile(r"^(t\d\d|\d\d)_[a-z0-9_]+\.md$")

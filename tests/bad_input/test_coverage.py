@@ -11,6 +11,7 @@ SUBPACKAGES = {
     "gp": "test_gp",
     "inference": "test_inference",
     "nn": "test_nn",
+    "minds": "test_minds",
     "particles": "test_particles",
     "scaling": "test_scaling",
     "sdp": "test_sdp",

@@ -188,4 +188,22 @@ MUTANTS = [
         "tests": ["tests/bnn_extra/test_fewshot.py"],
         "notebooks": ["12_hierarchical"],
     },
+    {
+        "id": "schur_complement_sign",
+        "file": "minds/consciousness.py",
+        "old": "return coef, cov[target, target] - coef @ cov[:, target]",
+        "new": "return coef, cov[target, target] + coef @ cov[:, target]",
+        "why": "Gaussian conditional variance adds the explained variance instead of subtracting it",
+        "tests": ["tests/minds/test_consciousness.py"],
+        "notebooks": ["35_consciousness"],
+    },
+    {
+        "id": "kl_mean_term_scale",
+        "file": "minds/pvrnn.py",
+        "old": "(mu_q - mu_p) ** 2 * jnp.exp(-2 * log_sd_p)",
+        "new": "(mu_q - mu_p) ** 2 * jnp.exp(-log_sd_p)",
+        "why": "KL mean term divided by the prior std instead of its variance",
+        "tests": ["tests/minds/test_pvrnn.py"],
+        "notebooks": ["36_pv_rnn"],
+    },
 ]
