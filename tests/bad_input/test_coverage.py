@@ -10,6 +10,7 @@ SUBPACKAGES = {
     "diffusion": "test_diffusion",
     "gp": "test_gp",
     "inference": "test_inference",
+    "minds": "test_minds_lm",
     "nn": "test_nn",
     "particles": "test_particles",
     "scaling": "test_scaling",
