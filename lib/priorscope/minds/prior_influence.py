@@ -123,10 +123,10 @@ def stratified_split(prior: jax.Array) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         ``(set_a, set_b)``, sorted integer arrays of counts.
     """
-    prior = np.asarray(prior, float)
-    if prior.ndim != 1 or prior.size < 2:
-        raise ValueError(f"prior must be a 1-D law over >= 2 answers, got shape {prior.shape}")
-    order = np.argsort(-prior, kind="stable")
+    p = np.asarray(prior, float)
+    if p.ndim != 1 or p.size < 2:
+        raise ValueError(f"prior must be a 1-D law over >= 2 answers, got shape {p.shape}")
+    order = np.argsort(-p, kind="stable")
     return np.sort(order[0::2]), np.sort(order[1::2])
 
 
@@ -419,10 +419,10 @@ def finetune_layer(
     num_layers = len(model.params.blocks)
     layer = check_int("layer", layer, min_value=1, max_value=num_layers)
     n = model.num_items
-    answers = np.asarray(answers, dtype=int)
-    if answers.ndim != 1 or answers.size == 0 or answers.min() < 0 or answers.max() > n:
-        raise ValueError(f"answers must be a non-empty list of counts in [0, {n}], got {answers.tolist()}")
-    probs = jnp.zeros(n + 1).at[answers].set(1.0)
+    ans = np.asarray(answers, dtype=int)
+    if ans.ndim != 1 or ans.size == 0 or ans.min() < 0 or ans.max() > n:
+        raise ValueError(f"answers must be a non-empty list of counts in [0, {n}], got {ans.tolist()}")
+    probs = jnp.zeros(n + 1).at[ans].set(1.0)
     probs = probs / probs.sum()
     base = model.params
 
@@ -449,9 +449,9 @@ def finetune_layer(
 
 def spearman(x: jax.Array, y: jax.Array) -> float:
     """Spearman rank correlation (average ranks for ties), as a Python float; NaN when either input is constant."""
-    x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
-    if x.shape != y.shape or x.size < 2:
-        raise ValueError(f"x and y must be 1-D of the same length >= 2, got {x.shape} and {y.shape}")
+    xs, ys = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
+    if xs.shape != ys.shape or xs.size < 2:
+        raise ValueError(f"x and y must be 1-D of the same length >= 2, got {xs.shape} and {ys.shape}")
 
     def ranks(v):
         order = np.argsort(v, kind="stable")
@@ -462,7 +462,7 @@ def spearman(x: jax.Array, y: jax.Array) -> float:
             r[tie] = r[tie].mean()
         return r
 
-    rx, ry = ranks(x), ranks(y)
+    rx, ry = ranks(xs), ranks(ys)
     rx, ry = rx - rx.mean(), ry - ry.mean()
     den = math.sqrt(float(rx @ rx) * float(ry @ ry))
     return float(rx @ ry / den) if den > 0 else float("nan")
@@ -498,7 +498,8 @@ def save_prior_lms(path: str | Path, models: Sequence[PriorLM], **meta: float) -
             arrays[f"m{s}_p{i}"] = np.asarray(leaf, np.float32)
         arrays[f"m{s}_prior"] = np.asarray(m.prior, np.float64)
         arrays[f"m{s}_losses"] = np.asarray(m.losses, np.float32)
-    np.savez_compressed(path, num_models=np.asarray(len(models)), **arrays)
+    arrays["num_models"] = np.asarray(len(models))
+    np.savez_compressed(path, **arrays)  # pyright: ignore[reportArgumentType]
 
 
 def load_prior_lms(
