@@ -159,6 +159,12 @@ l2r, _ = P.train_prm(k3, P.stream_features(train.features)[0], y, m, num_iters=i
 bi, _ = P.train_biprm(k3, train.features, y, m, num_iters=iters)""",
         "l2r, bi",
     ),
+    "priorscope.viz.minds_lm:make_prior_influence_panel": (
+        """# as in notebooks/33_prior_influence_llm.md: the shipped toy language models
+from priorscope.minds import prior_influence as pi
+models, _ = pi.load_prior_lms()""",
+        "models",
+    ),
 }
 
 #: printed by a benchmark cell whose panel could not be built (the driver records the error and goes on)

@@ -37,7 +37,6 @@ PLANNED = [
     ("16", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
     ("23", E, "Dimple: Discrete Diffusion Multimodal LLM with Parallel Decoding"),
     ("24", E, "Energy-Based Diffusion Language Models for Text Generation"),
-    ("33", G, "Identifying and Mitigating the Influence of the Prior in LLMs"),
     ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
 ]
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")

@@ -203,6 +203,14 @@ def mode_mass_tv(
     return tv_distance(mode_masses(x, centers, weights), target_masses)
 
 
+def _average_ranks(v: jax.Array) -> jax.Array:
+    """0-based ranks with ties sharing their average rank: #{v_j < v_i} + (#{v_j = v_i} - 1) / 2."""
+    v = v.astype(jnp.result_type(float))
+    below = jnp.sum(v[None, :] < v[:, None], axis=1)
+    equal = jnp.sum(v[None, :] == v[:, None], axis=1)
+    return below + (equal - 1) / 2.0
+
+
 def spearman(x: jax.Array, y: jax.Array) -> jax.Array:
     r"""Spearman rank correlation of two samples ``x`` and ``y`` of shape ``(n,)``: the Pearson correlation of
     their ranks,
@@ -210,8 +218,9 @@ def spearman(x: jax.Array, y: jax.Array) -> jax.Array:
     .. math:: \rho_S = \frac{\sum_i (R_i - \bar R)(S_i - \bar S)}
         {\sqrt{\sum_i (R_i - \bar R)^2 \sum_i (S_i - \bar S)^2}},
 
-    with :math:`R_i` the rank of :math:`x_i` among ``x`` and :math:`S_i` that of :math:`y_i` among ``y``. Ties
-    get distinct (arbitrary but fixed) ranks, so use it on continuous data; jittable.
+    with :math:`R_i` the rank of :math:`x_i` among ``x`` and :math:`S_i` that of :math:`y_i` among ``y``; tied
+    values share their average rank (as :func:`scipy.stats.spearmanr`), so accuracies that tie at 1.0 are fair
+    game. NaN when either sample is constant. Jittable; :math:`O(n^2)` memory, meant for small samples.
 
     Args:
         x, y: samples of equal length ``n >= 2``.
@@ -224,7 +233,6 @@ def spearman(x: jax.Array, y: jax.Array) -> jax.Array:
     x, y = jnp.asarray(x), jnp.asarray(y)
     if x.shape != y.shape or x.shape[0] < 2:
         raise ValueError(f"x and y must have the same length n >= 2, got shapes {x.shape} and {y.shape}")
-    rx = jnp.argsort(jnp.argsort(x)).astype(jnp.result_type(float))
-    ry = jnp.argsort(jnp.argsort(y)).astype(rx.dtype)
+    rx, ry = _average_ranks(x), _average_ranks(y)
     rx, ry = rx - jnp.mean(rx), ry - jnp.mean(ry)
     return jnp.sum(rx * ry) / jnp.sqrt(jnp.sum(rx**2) * jnp.sum(ry**2))

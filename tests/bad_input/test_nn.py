@@ -31,6 +31,7 @@ CASES = [
     Case("transformer", "inputs", lambda: nn.transformer(VEC, jnp.ones((3, 5)), nn.full_mask(3))),
     Case("transformer", "mask", lambda: nn.transformer(VEC, jnp.ones((3, 2)), nn.full_mask(4))),
     Case("transformer", "max_len", lambda: nn.transformer(TOK, jnp.array([0, 1, 2, 3]), nn.causal_mask(4))),
+    Case("hidden_states", "inputs", lambda: nn.hidden_states(VEC, jnp.ones((3,)), nn.full_mask(3))),
     Case("attention", "mask", lambda: nn.attention(Q, Q, Q, nn.full_mask(2))),
     Case("fit", "num_steps", lambda: nn.fit(KEY, jnp.ones(2), _loss, num_steps=0)),
     Case("fit", "learning_rate", lambda: nn.fit(KEY, jnp.ones(2), _loss, num_steps=2, learning_rate=-1.0)),

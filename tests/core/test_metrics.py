@@ -112,3 +112,10 @@ def test_mean_se_matches_scipy_sem():
     values = np.random.default_rng(4).normal(size=(5, 3))
     mean, se = metrics.mean_se(values)
     assert np.isclose(mean, values.mean()) and np.isclose(se, scipy.stats.sem(values.ravel()))
+
+
+def test_spearman_averages_tied_ranks_as_scipy():
+    rng = np.random.default_rng(1)
+    x, y = rng.integers(0, 4, 30).astype(float), rng.normal(size=30)
+    expected = scipy.stats.spearmanr(x, y).statistic
+    assert np.isclose(float(metrics.spearman(x, y)), expected, atol=1e-6)

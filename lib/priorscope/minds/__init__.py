@@ -3,7 +3,9 @@
 * :mod:`~priorscope.minds.consciousness`: a sparse Gaussian world, exact conditionals, Markov blankets and a
   k-element attention bottleneck (notebook 35, our illustration of the consciousness prior);
 * :mod:`~priorscope.minds.pvrnn`: PV-RNN, a variational RNN with adaptive posterior vectors, the meta-prior w and
-  error regression (notebook 36).
+  error regression (notebook 36);
+* :mod:`~priorscope.minds.prior_influence`: a tiny causal language model whose errors track the answer's prior, a
+  control token, layer probes and one-block fine-tuning (notebook 33).
 """
 
 from priorscope.minds.consciousness import AttentionFit as AttentionFit
@@ -18,6 +20,23 @@ from priorscope.minds.consciousness import readout_nll as readout_nll
 from priorscope.minds.consciousness import sparse_precision as sparse_precision
 from priorscope.minds.consciousness import subset_nll as subset_nll
 from priorscope.minds.consciousness import train_attention as train_attention
+from priorscope.minds.prior_influence import TOKENS as TOKENS
+from priorscope.minds.prior_influence import PriorLM as PriorLM
+from priorscope.minds.prior_influence import answer_log_prior as answer_log_prior
+from priorscope.minds.prior_influence import answer_logits as answer_logits
+from priorscope.minds.prior_influence import count_accuracy as count_accuracy
+from priorscope.minds.prior_influence import default_checkpoint as default_checkpoint
+from priorscope.minds.prior_influence import finetune_layer as finetune_layer
+from priorscope.minds.prior_influence import hidden_states as hidden_states
+from priorscope.minds.prior_influence import layer_probe_r2 as layer_probe_r2
+from priorscope.minds.prior_influence import load_prior_lms as load_prior_lms
+from priorscope.minds.prior_influence import ridge_r2 as ridge_r2
+from priorscope.minds.prior_influence import sample_task_batch as sample_task_batch
+from priorscope.minds.prior_influence import save_prior_lms as save_prior_lms
+from priorscope.minds.prior_influence import stratified_split as stratified_split
+from priorscope.minds.prior_influence import token_string as token_string
+from priorscope.minds.prior_influence import train_prior_lm as train_prior_lm
+from priorscope.minds.prior_influence import zipf_prior as zipf_prior
 from priorscope.minds.pvrnn import PVRNNParams as PVRNNParams
 from priorscope.minds.pvrnn import PVRNNRun as PVRNNRun
 from priorscope.minds.pvrnn import TrainedPVRNN as TrainedPVRNN
@@ -56,4 +75,21 @@ __all__ = [
     "open_loop_prediction",
     "pvrnn_run",
     "train_pvrnn",
+    "TOKENS",
+    "PriorLM",
+    "answer_log_prior",
+    "answer_logits",
+    "count_accuracy",
+    "default_checkpoint",
+    "finetune_layer",
+    "hidden_states",
+    "layer_probe_r2",
+    "load_prior_lms",
+    "ridge_r2",
+    "sample_task_batch",
+    "save_prior_lms",
+    "stratified_split",
+    "token_string",
+    "train_prior_lm",
+    "zipf_prior",
 ]

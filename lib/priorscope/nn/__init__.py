@@ -16,6 +16,7 @@ from priorscope.nn.transformer import (
     causal_mask,
     context_query_mask,
     full_mask,
+    hidden_states,
     init_transformer,
     transformer,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "context_query_mask",
     "fit",
     "full_mask",
+    "hidden_states",
     "init_transformer",
     "train_init",
     "train_step",

@@ -31,6 +31,7 @@ __all__ = [
     "causal_mask",
     "context_query_mask",
     "full_mask",
+    "hidden_states",
     "init_transformer",
     "transformer",
 ]
@@ -183,18 +184,17 @@ def _block(block: dict[str, jax.Array], h: jax.Array, mask: jax.Array, num_heads
     return h + jax.nn.gelu(x @ block["w1"] + block["b1"]) @ block["w2"] + block["b2"]
 
 
-def transformer(params: TransformerParams, inputs: jax.Array, mask: jax.Array, *, features: bool = False) -> jax.Array:
-    """Run the encoder on one sequence.
+def hidden_states(params: TransformerParams, inputs: jax.Array, mask: jax.Array) -> jax.Array:
+    """The residual stream after the embedding (layer 0) and after each block, for one sequence.
 
     Args:
         params: from :func:`init_transformer`.
-        inputs: ``(L,)`` integer tokens (token model) or ``(L, d_in)`` vectors (vector model).
-        mask: boolean ``(L, L)`` attention mask (see :func:`causal_mask`, :func:`full_mask`,
-            :func:`context_query_mask`).
-        features: return the final normalised hidden states ``(L, d_model)`` instead of the readout.
+        inputs: ``(L,)`` integer tokens or ``(L, d_in)`` vectors.
+        mask: boolean ``(L, L)`` attention mask.
 
     Returns:
-        ``(L, d_out)`` outputs (logits for a token model), or ``(L, d_model)`` features.
+        ``(num_layers + 1, L, d_model)``; the last entry, layer-normed, is ``transformer(..., features=True)``.
+        Linear probes of what each layer encodes read these (notebook 33).
     """
     check_type("params", params, TransformerParams, "TransformerParams from init_transformer")
     inputs = jnp.asarray(inputs)
@@ -213,7 +213,25 @@ def transformer(params: TransformerParams, inputs: jax.Array, mask: jax.Array, *
         h = h + params.positions[:length]
     mask = jnp.asarray(mask, dtype=bool)
     num_heads = params.heads.shape[0]
+    states = [h]
     for block in params.blocks:
         h = _block(block, h, mask, num_heads)
-    h = _layer_norm(h, params.out_norm)
+        states.append(h)
+    return jnp.stack(states)
+
+
+def transformer(params: TransformerParams, inputs: jax.Array, mask: jax.Array, *, features: bool = False) -> jax.Array:
+    """Run the encoder on one sequence.
+
+    Args:
+        params: from :func:`init_transformer`.
+        inputs: ``(L,)`` integer tokens (token model) or ``(L, d_in)`` vectors (vector model).
+        mask: boolean ``(L, L)`` attention mask (see :func:`causal_mask`, :func:`full_mask`,
+            :func:`context_query_mask`).
+        features: return the final normalised hidden states ``(L, d_model)`` instead of the readout.
+
+    Returns:
+        ``(L, d_out)`` outputs (logits for a token model), or ``(L, d_model)`` features.
+    """
+    h = _layer_norm(hidden_states(params, inputs, mask)[-1], params.out_norm)
     return h if features else h @ params.readout + params.readout_bias
