@@ -53,3 +53,19 @@ def test_confidence_kinds():
     np.testing.assert_allclose(D.confidence_scores(probs, chosen, "margin"), [0.5, 0.0], atol=1e-6)
     ent = -(0.7 * np.log(0.7) + 0.2 * np.log(0.2) + 0.1 * np.log(0.1))
     np.testing.assert_allclose(D.confidence_scores(probs, chosen, "entropy"), [1 - ent / np.log(3), 0.0], atol=1e-6)
+
+
+def test_one_parallel_step_validity_matches_the_factorised_mass():
+    """tau = 0 at temperature 1 fills every position at once: validity = the exact product-of-marginals mass."""
+    law = WORLD.law
+    z = jnp.concatenate([WORLD.conditions[5], jnp.full((8,), law.vocab_size)])
+    exact = float(D.factorised_support_mass(law, z))
+    assert 0.0 < exact < 0.5
+    den = partial(D.conditional_marginals, law)
+    keys = jax.random.split(jax.random.key(5), 20_000)
+    out = jax.jit(jax.vmap(lambda k: D.confident_decode(k, den, z, law.vocab_size, 8, 0.0, temperature=1.0)))(keys)
+    valid = np.asarray(jax.vmap(lambda t: D.support_contains(law, t))(out.tokens))
+    assert abs(valid.mean() - exact) < 4 * np.sqrt(exact * (1 - exact) / valid.size)
+    # the structure prior (a template pre-filled) makes the factorised step exact: every caption valid
+    z2 = jnp.concatenate([WORLD.conditions[5], WORLD.structure[1]])
+    assert float(D.factorised_support_mass(law, z2)) == pytest.approx(1.0, abs=1e-6)

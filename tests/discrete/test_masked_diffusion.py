@@ -70,3 +70,19 @@ def test_loss_with_exact_conditionals_is_the_negative_log_likelihood(schedule):
     )
     mean, se = float(losses.mean()), float(losses.std() / np.sqrt(losses.size))
     assert abs(mean + float(D.log_prob(LAW, x))) < 4 * se + 1e-3
+
+
+@pytest.mark.parametrize("num_steps", [1, 2, 3])
+def test_exact_sampler_law_matches_sampling(num_steps):
+    """The enumerated sampler law (float64, no sampling) against Monte Carlo frequencies of the JAX sampler."""
+    q = D.exact_sampler_law(LAW, num_steps)
+    assert q.sum() == pytest.approx(1.0)
+    freq = np.asarray(D.sample_frequencies(LAW, _mdlm(num_steps, seed=10 + num_steps)))
+    assert 0.5 * np.abs(freq - q).sum() < 0.03
+
+
+def test_exact_sampler_law_is_exact_with_one_position_per_step():
+    law = D.markov_chain_law(jnp.asarray([0.2, 0.3, 0.5]), D.sticky_transition(3, 0.7), 5)
+    np.testing.assert_allclose(D.exact_sampler_law(law, 5), np.asarray(law.probs), atol=1e-6)
+    kl = [float(np.sum(law.probs * np.log(law.probs / D.exact_sampler_law(law, n)))) for n in (1, 2, 3, 5)]
+    assert kl[0] > kl[1] > kl[2] > kl[3] and abs(kl[3]) < 1e-5

@@ -31,6 +31,7 @@ __all__ = [
     "SequenceLaw",
     "all_sequences",
     "conditional_marginals",
+    "factorised_support_mass",
     "log_prob",
     "markov_chain_law",
     "mask_id",
@@ -218,3 +219,19 @@ def sample_frequencies(law: SequenceLaw, samples: jax.Array) -> jax.Array:
         match = jnp.all(samples[:, None, :] == law.sequences[None, :, :], axis=2)  # (n, N)
         counts = jnp.sum(match, axis=0).astype(float)
     return counts / max(n, 1)
+
+
+def factorised_support_mass(law: SequenceLaw, tokens: jax.Array) -> jax.Array:
+    """Probability that filling every masked position of ``tokens`` at once, each independently from its exact
+    conditional marginal, gives a sequence in the law's support.
+
+    .. math:: \\sum_{x \\in \\mathrm{supp}(p),\\, x \\sim z}\\; \\prod_{i \\text{ masked}} p(x_i \\mid z)
+
+    This is the exact validity rate of one fully parallel decoding step with sampling at temperature 1.
+    """
+    tokens = _check_tokens(law, tokens)
+    marg = conditional_marginals(law, tokens)
+    masked = tokens == law.vocab_size
+    per_pos = jnp.take_along_axis(marg[None, :, :], law.sequences[:, :, None], axis=2)[:, :, 0]  # (N, L)
+    terms = jnp.prod(jnp.where(masked[None, :], per_pos, 1.0), axis=1)
+    return jnp.sum(jnp.where(_consistent(law, tokens), terms, 0.0))

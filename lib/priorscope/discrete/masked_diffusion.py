@@ -25,18 +25,24 @@ arXiv:2406.04329.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from priorscope._checks import check_choice, check_int, check_ndim
+from priorscope._checks import check_choice, check_int, check_ndim, check_type
+
+if TYPE_CHECKING:
+    from priorscope.discrete.laws import SequenceLaw
 
 __all__ = [
     "SCHEDULES",
     "MaskedSample",
     "alpha",
+    "exact_sampler_law",
     "masked_diffusion_loss",
     "remaining_masked",
     "sample_masked_diffusion",
@@ -198,3 +204,71 @@ def masked_diffusion_loss(
     logp = log_probs_fn(z)
     nll = -jnp.take_along_axis(logp, tokens[:, None], axis=-1)[:, 0]
     return _alpha_rate(t, schedule) * jnp.sum(jnp.where(masked, nll, 0.0))
+
+
+def _ordered_partitions(positions: tuple[int, ...], sizes: list[int]):
+    if not sizes:
+        yield ()
+        return
+    for first in itertools.combinations(positions, sizes[0]):
+        rest = tuple(p for p in positions if p not in first)
+        for tail in _ordered_partitions(rest, sizes[1:]):
+            yield (first, *tail)
+
+
+def exact_sampler_law(law: SequenceLaw, num_steps: int, schedule: str = "linear") -> np.ndarray:
+    """The exact output law of :func:`sample_masked_diffusion` with the law's own conditional marginals.
+
+    The sampler unmasks ``n_1, ..., n_N`` positions (deterministic counts, :func:`remaining_masked`) in uniformly
+    random subsets :math:`S_1, \\dots, S_N`, each position of :math:`S_j` drawn independently from
+    :math:`p(x_i \\mid x_{U_j})` with :math:`U_j = S_1 \\cup \\dots \\cup S_{j-1}`. Averaging over the
+    :math:`L!/\\prod_j n_j!` ordered partitions (all equally likely),
+
+    .. math:: q_N(x) = \\mathbb E_{S}\\prod_j \\prod_{i \\in S_j} \\frac{p(x_{U_j \\cup \\{i\\}})}{p(x_{U_j})},
+
+    computed in float64 from the marginals :math:`p(x_A)` of every subset ``A`` of positions, without sampling.
+    With one position per step every term is an exact chain rule and :math:`q_N = p`.
+
+    Args:
+        law: a dense :class:`~priorscope.discrete.SequenceLaw` (all ``V**L`` sequences, e.g. a Markov chain) with
+            ``L <= 8``.
+        num_steps: ``N``.
+        schedule: one of :data:`SCHEDULES`.
+
+    Returns:
+        ``(V**L,)`` float64 probabilities in the order of ``law.sequences``.
+    """
+    from priorscope.discrete.laws import SequenceLaw
+
+    check_type("law", law, SequenceLaw, "a SequenceLaw")
+    if not law.dense:
+        raise ValueError("law must be dense (all V**L sequences, as markov_chain_law builds), got a table law")
+    num_steps = check_int("num_steps", num_steps, min_value=1)
+    schedule = check_choice("schedule", schedule, SCHEDULES)
+    length, vocab = law.length, law.vocab_size
+    if length > 8:
+        raise ValueError(f"law.length must be <= 8 for the exact sampler law, got {length}")
+    joint = np.asarray(law.probs, dtype=np.float64).reshape((vocab,) * length)
+    joint = joint / joint.sum()  # float32 probabilities sum to 1 only to ~1e-7
+    log_marg = {}
+    for subset in range(2**length):
+        keep = [i for i in range(length) if subset >> i & 1]
+        drop = tuple(i for i in range(length) if i not in keep)
+        m = joint.sum(axis=drop, keepdims=True) if drop else joint
+        with np.errstate(divide="ignore"):
+            log_marg[subset] = np.broadcast_to(np.log(m), joint.shape).ravel()
+    rem = np.asarray(_remaining(jnp.asarray(length), num_steps, schedule))
+    sizes = [int(n) for n in rem[:-1] - rem[1:] if n > 0]
+    total = np.zeros(vocab**length)
+    count = 0
+    for parts in _ordered_partitions(tuple(range(length)), sizes):
+        logq = np.zeros(vocab**length)
+        seen = 0
+        for part in parts:
+            for i in part:
+                logq += log_marg[seen | (1 << i)] - log_marg[seen]
+            for i in part:
+                seen |= 1 << i
+        total += np.exp(np.where(np.isfinite(logq), logq, -np.inf))
+        count += 1
+    return total / count
