@@ -35,8 +35,6 @@ PLANNED = [
     ("14", C, "Transformers Can Do Bayesian Inference"),
     ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
     ("16", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
-    ("23", E, "Dimple: Discrete Diffusion Multimodal LLM with Parallel Decoding"),
-    ("24", E, "Energy-Based Diffusion Language Models for Text Generation"),
     ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
 ]
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")

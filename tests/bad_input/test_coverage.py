@@ -8,6 +8,7 @@ SUBPACKAGES = {
     "bayes": "test_bayes",
     "bo": "test_bo",
     "diffusion": "test_diffusion",
+    "discrete": "test_discrete",
     "gp": "test_gp",
     "inference": "test_inference",
     "nn": "test_nn",

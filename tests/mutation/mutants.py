@@ -8,6 +8,33 @@ module (pytest does not collect it).
 
 MUTANTS = [
     {
+        "id": "edlm_sign_flipped",
+        "file": "discrete/edlm.py",
+        "old": "logw = energy_sign * edlm_energy(log_ar, log_mu) / temperature",
+        "new": "logw = -energy_sign * edlm_energy(log_ar, log_mu) / temperature",
+        "why": "EDLM weights by e^{+E} when the paper's e^{-E} is asked for",
+        "tests": ["tests/discrete/test_edlm.py"],
+        "notebooks": ["24_"],
+    },
+    {
+        "id": "marginals_ignore_unmasked",
+        "file": "discrete/laws.py",
+        "old": "w = jnp.where(_consistent(law, tokens), law.probs, 0.0)",
+        "new": "w = law.probs",
+        "why": "conditional marginals that ignore the unmasked tokens (the prior marginals)",
+        "tests": ["tests/discrete/test_laws.py"],
+        "notebooks": ["24_", "23_"],
+    },
+    {
+        "id": "confident_threshold_reversed",
+        "file": "discrete/decoding.py",
+        "old": "passing = masked & ((conf > threshold) | last)",
+        "new": "passing = masked & ((conf < threshold) | last)",
+        "why": "confident decoding unmasks the positions below the threshold",
+        "tests": ["tests/discrete/test_decoding.py"],
+        "notebooks": ["23_"],
+    },
+    {
         "id": "systematic_fixed_offset",
         "file": "particles/resampling.py",
         "old": "u = jnp.arange(num_samples, dtype=weights.dtype) + jax.random.uniform(key, (), dtype=weights.dtype)",
