@@ -32,6 +32,7 @@ from priorscope.gp.posterior import posterior as posterior
 from priorscope.gp.posterior import sample_posterior as sample_posterior
 from priorscope.gp.posterior import sample_prior as sample_prior
 from priorscope.gp.student_t import StudentTPredictive as StudentTPredictive
+from priorscope.gp.student_t import fit_student_t as fit_student_t
 from priorscope.gp.student_t import student_t_log_marginal_likelihood as student_t_log_marginal_likelihood
 from priorscope.gp.student_t import student_t_logpdf as student_t_logpdf
 from priorscope.gp.student_t import student_t_predictive as student_t_predictive
@@ -73,4 +74,5 @@ __all__ = [
     "student_t_log_marginal_likelihood",
     "student_t_predictive",
     "student_t_logpdf",
+    "fit_student_t",
 ]

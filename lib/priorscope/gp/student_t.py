@@ -38,6 +38,7 @@ __all__ = [
     "student_t_log_marginal_likelihood",
     "student_t_predictive",
     "student_t_logpdf",
+    "fit_student_t",
 ]
 
 
@@ -156,3 +157,41 @@ def student_t_predictive(
     var = kernel.diag(X_test) - jnp.sum(V**2, axis=0) + (noise if include_noise else 0.0)
     factor = (2 * b + q) / (2 * a + n)
     return StudentTPredictive(mean, jnp.sqrt(jnp.maximum(factor * var, 0.0)), 2 * a + n)
+
+
+def fit_student_t(build, params0, X, y, *, num_steps: int = 500, learning_rate: float = 0.05):
+    """Fit hyperparameters (kernel, ε, a, b) by maximising :func:`student_t_log_marginal_likelihood` with Adam.
+
+    Args:
+        build: maps unconstrained ``params`` to ``(kernel, noise, a, b)``.
+        params0: initial unconstrained parameters (any pytree of arrays).
+        X: inputs, shape ``(n, d)`` or ``(n,)``.
+        y: targets, shape ``(n,)``.
+        num_steps: Adam steps (static, ≥ 1).
+        learning_rate: Adam step size > 0.
+
+    Returns:
+        :class:`priorscope.gp.FitResult` (final parameters, negative log evidence per step).
+    """
+    import optax
+
+    from priorscope._checks import check_int
+    from priorscope.gp.fit import FitResult
+
+    num_steps = check_int("num_steps", num_steps, min_value=1)
+    learning_rate = check_positive("learning_rate", learning_rate)
+    X = as_inputs("X", X)
+    opt = optax.adam(learning_rate)
+
+    def loss(p):
+        kernel, noise, a, b = build(p)
+        return -student_t_log_marginal_likelihood(kernel, X, y, noise, a, b, jitter=1e-8)
+
+    def step(carry, _):
+        p, s = carry
+        value, g = jax.value_and_grad(loss)(p)
+        updates, s = opt.update(g, s, p)
+        return (optax.apply_updates(p, updates), s), value
+
+    (params, _), losses = jax.lax.scan(step, (params0, opt.init(params0)), None, length=num_steps)
+    return FitResult(params, losses)
