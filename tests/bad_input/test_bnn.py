@@ -11,6 +11,22 @@ from ._cases import Case, ids, run
 KEY = jax.random.key(0)
 X = jnp.linspace(-1.0, 1.0, 4)
 P = bnn.init_mlp(KEY, (1, 3, 1))
+I2 = jnp.eye(2)
+F = jnp.ones((4, 2))
+
+
+def _lp(t):
+    return -0.5 * jnp.sum(t**2)
+
+
+def _ll(t, d):
+    return -0.5 * (d[1] - d[0] * t[0]) ** 2
+
+
+def _sg(**kw):
+    args = {"step_size": 1e-3, "num_samples": 2, "num_burnin": 0} | kw
+    return bnn.sgmcmc_sample(KEY, _lp, _ll, jnp.zeros(1), (X, X), **args)
+
 
 CASES = [
     Case("init_mlp", "layer_sizes", lambda: bnn.init_mlp(KEY, (1, 0, 1))),
@@ -38,9 +54,29 @@ CASES = [
         "b",
         lambda: bnn.sample_scale_mixture_functions(KEY, X, (1, 3, 1), 4, 1.0, 0.0),
     ),
+    Case("gaussian_w2", "cov1", lambda: bnn.gaussian_w2(jnp.zeros(2), jnp.eye(3), jnp.zeros(2), I2)),
+    Case("critic_w1", "samples_p", lambda: bnn.critic_w1(KEY, F, jnp.ones((4, 3)))),
+    Case("critic_w1", "num_steps", lambda: bnn.critic_w1(KEY, F, F, num_steps=0)),
+    Case("fit_prior_wasserstein", "gp_cholesky", lambda: bnn.fit_prior_wasserstein(KEY, I2, X, (1, 3, 1), 1.0, 1.0)),
+    Case(
+        "fit_prior_wasserstein",
+        "weight_variance0",
+        lambda: bnn.fit_prior_wasserstein(KEY, jnp.eye(4), X, (1, 3, 1), -1.0, 1.0, num_outer=1),
+    ),
+    Case("sgmcmc_sample", "step_size", lambda: _sg(step_size=-1.0)),
+    Case("sgmcmc_sample", "method", lambda: _sg(method="hmc")),
+    Case("sgmcmc_sample", "num_samples", lambda: _sg(num_samples=0)),
+    Case(
+        "sgmcmc_sample",
+        "data",
+        lambda: bnn.sgmcmc_sample(
+            KEY, _lp, _ll, jnp.zeros(1), (X[:0], X[:0]), step_size=1e-3, num_samples=1, num_burnin=0
+        ),
+    ),
 ]
 
 EXEMPT = {
+    "WassersteinFit": "a result container returned by fit_prior_wasserstein, never built by users",
     "ACTIVATIONS": "a constant table of nonlinearities, not a function",
     "flatten": "ravel_pytree of any pytree of arrays; every input is valid",
 }

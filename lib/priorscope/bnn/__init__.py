@@ -1,7 +1,8 @@
 """Bayesian neural networks: functional MLPs with Gaussian weight priors, function-space sampling and distances,
 SG-MCMC posteriors and deep kernel machines (track B, notebooks 07-13).
 
-Submodules: :mod:`priorscope.bnn.mlp` (networks, priors, function draws).
+Submodules: :mod:`priorscope.bnn.mlp` (networks, priors, function draws), :mod:`priorscope.bnn.wasserstein`
+(Bures-W2, critic W1, Wasserstein prior matching), :mod:`priorscope.bnn.sgmcmc` (SGHMC/SGLD via blackjax).
 """
 
 from priorscope.bnn.mlp import ACTIVATIONS as ACTIVATIONS
@@ -11,6 +12,11 @@ from priorscope.bnn.mlp import log_prior as log_prior
 from priorscope.bnn.mlp import mlp_apply as mlp_apply
 from priorscope.bnn.mlp import sample_functions as sample_functions
 from priorscope.bnn.mlp import sample_scale_mixture_functions as sample_scale_mixture_functions
+from priorscope.bnn.sgmcmc import sgmcmc_sample as sgmcmc_sample
+from priorscope.bnn.wasserstein import WassersteinFit as WassersteinFit
+from priorscope.bnn.wasserstein import critic_w1 as critic_w1
+from priorscope.bnn.wasserstein import fit_prior_wasserstein as fit_prior_wasserstein
+from priorscope.bnn.wasserstein import gaussian_w2 as gaussian_w2
 
 __all__ = [
     "ACTIVATIONS",
@@ -20,4 +26,9 @@ __all__ = [
     "log_prior",
     "sample_functions",
     "sample_scale_mixture_functions",
+    "gaussian_w2",
+    "critic_w1",
+    "WassersteinFit",
+    "fit_prior_wasserstein",
+    "sgmcmc_sample",
 ]
