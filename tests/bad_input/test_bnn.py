@@ -73,9 +73,16 @@ CASES = [
             KEY, _lp, _ll, jnp.zeros(1), (X[:0], X[:0]), step_size=1e-3, num_samples=1, num_burnin=0
         ),
     ),
+    Case("nngp_grams", "depth", lambda: bnn.nngp_grams(F, 0)),
+    Case("dkm_objective", "nu", lambda: bnn.dkm_objective([I2], F[:2], jnp.ones(2), 0.0, 0.1)),
+    Case("dkm_objective", "noise", lambda: bnn.dkm_objective([I2], F[:2], jnp.ones(2), 1.0, -0.1)),
+    Case("fit_dkm", "num_steps", lambda: bnn.fit_dkm(F, jnp.ones(4), 1, 1.0, 0.1, num_steps=0)),
+    Case("fit_dkm", "init_grams", lambda: bnn.fit_dkm(F, jnp.ones(4), 2, 1.0, 0.1, init_grams=[I2])),
 ]
 
 EXEMPT = {
+    "DKMFit": "a result container returned by fit_dkm, never built by users",
+    "arccos_gram": "a pure map of any Gram matrix (tested against gp.ArcCosine); called by the checked entry points",
     "WassersteinFit": "a result container returned by fit_prior_wasserstein, never built by users",
     "ACTIVATIONS": "a constant table of nonlinearities, not a function",
     "flatten": "ravel_pytree of any pytree of arrays; every input is valid",

@@ -2,9 +2,15 @@
 SG-MCMC posteriors and deep kernel machines (track B, notebooks 07-13).
 
 Submodules: :mod:`priorscope.bnn.mlp` (networks, priors, function draws), :mod:`priorscope.bnn.wasserstein`
-(Bures-W2, critic W1, Wasserstein prior matching), :mod:`priorscope.bnn.sgmcmc` (SGHMC/SGLD via blackjax).
+(Bures-W2, critic W1, Wasserstein prior matching), :mod:`priorscope.bnn.sgmcmc` (SGHMC/SGLD via blackjax),
+:mod:`priorscope.bnn.dkm` (deep kernel machines).
 """
 
+from priorscope.bnn.dkm import DKMFit as DKMFit
+from priorscope.bnn.dkm import arccos_gram as arccos_gram
+from priorscope.bnn.dkm import dkm_objective as dkm_objective
+from priorscope.bnn.dkm import fit_dkm as fit_dkm
+from priorscope.bnn.dkm import nngp_grams as nngp_grams
 from priorscope.bnn.mlp import ACTIVATIONS as ACTIVATIONS
 from priorscope.bnn.mlp import flatten as flatten
 from priorscope.bnn.mlp import init_mlp as init_mlp
@@ -31,4 +37,9 @@ __all__ = [
     "WassersteinFit",
     "fit_prior_wasserstein",
     "sgmcmc_sample",
+    "arccos_gram",
+    "nngp_grams",
+    "dkm_objective",
+    "DKMFit",
+    "fit_dkm",
 ]
