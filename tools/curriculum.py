@@ -29,7 +29,6 @@ B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
 E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
 PLANNED = [
     ("t06", "Foundations", "Tiny transformers: attention, set models, an optax training loop"),
-    ("09", B, "A theory of representation learning: deep kernel machines"),
     ("10", B, "Martingale Posterior Neural Processes"),
     ("11", B, "The Universality Lens: why over-parametrized models learn well"),
     ("12", B, "A Hierarchical Bayesian Model for Deep Few-Shot Meta Learning"),
