@@ -6,6 +6,7 @@ import pytest
 
 SUBPACKAGES = {
     "bayes": "test_bayes",
+    "bnn": "test_bnn",
     "bo": "test_bo",
     "diffusion": "test_diffusion",
     "discrete": "test_discrete",

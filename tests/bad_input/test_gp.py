@@ -22,6 +22,10 @@ def _build(p):
     return gp.RBF(jnp.exp(p)), jnp.asarray(0.1)
 
 
+def _build_t(p):
+    return gp.RBF(jnp.exp(p)), jnp.asarray(0.1), jnp.asarray(1.0), jnp.asarray(1.0)
+
+
 CASES = [
     # kernels: raw constructors validate; the Gram matrix checks shapes and traced hyperparameters
     Case("RBF", "lengthscale", lambda: gp.RBF(-1.0)),
@@ -67,9 +71,21 @@ CASES = [
     Case("fit_map", "learning_rate", lambda: gp.fit_map(_build, jnp.asarray(0.0), X, Y, learning_rate=-0.1)),
     Case("lml_grid", "noise", lambda: gp.lml_grid(gp.RBF, jnp.array([0.1, 0.2]), X, Y, -1.0)),
     Case("Switch", "kernels", lambda: gp.Switch(0, ())),
+    # Student-t process (notebook 07)
+    Case(
+        "student_t_log_marginal_likelihood", "a", lambda: gp.student_t_log_marginal_likelihood(R, X, Y, 0.1, -1.0, 1.0)
+    ),
+    Case("student_t_predictive", "b", lambda: gp.student_t_predictive(R, X, Y, 0.1, XS, 1.0, 0.0)),
+    Case.jit(
+        "student_t_predictive", "a", lambda: jax.jit(lambda a: gp.student_t_predictive(R, X, Y, 0.1, XS, a, 1.0))(-1.0)
+    ),
+    Case("student_t_predictive", "y", lambda: gp.student_t_predictive(R, X, Y[:3], 0.1, XS, 1.0, 1.0)),
+    Case("student_t_logpdf", "df", lambda: gp.student_t_logpdf(0.0, 0.0, 0.0, 1.0)),
+    Case("fit_student_t", "num_steps", lambda: gp.fit_student_t(_build_t, jnp.asarray(0.0), X, Y, num_steps=0)),
 ]
 
 EXEMPT = {
+    "StudentTPredictive": "a result container returned by student_t_predictive, never built by users",
     "FitResult": "a result container returned by fit_map, never built by users",
 }
 

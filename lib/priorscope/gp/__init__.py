@@ -31,6 +31,11 @@ from priorscope.gp.posterior import log_marginal_likelihood as log_marginal_like
 from priorscope.gp.posterior import posterior as posterior
 from priorscope.gp.posterior import sample_posterior as sample_posterior
 from priorscope.gp.posterior import sample_prior as sample_prior
+from priorscope.gp.student_t import StudentTPredictive as StudentTPredictive
+from priorscope.gp.student_t import fit_student_t as fit_student_t
+from priorscope.gp.student_t import student_t_log_marginal_likelihood as student_t_log_marginal_likelihood
+from priorscope.gp.student_t import student_t_logpdf as student_t_logpdf
+from priorscope.gp.student_t import student_t_predictive as student_t_predictive
 from priorscope.gp.switch import Switch as Switch
 from priorscope.gp.unique import log_marginal_likelihood_unique as log_marginal_likelihood_unique
 from priorscope.gp.unique import posterior_unique as posterior_unique
@@ -65,4 +70,9 @@ __all__ = [
     "FitResult",
     "fit_map",
     "lml_grid",
+    "StudentTPredictive",
+    "student_t_log_marginal_likelihood",
+    "student_t_predictive",
+    "student_t_logpdf",
+    "fit_student_t",
 ]
