@@ -220,4 +220,4 @@ def site_css() -> str:
     """The front end's style sheet for the website."""
     from priorscope.viz.widget import _css
 
-    return _css() + ".priorscope-replay { max-width: 900px; margin: 0.5em 0; }\n"
+    return _css() + ".priorscope-replay { max-width: 100%; overflow-x: auto; margin: 0.5em 0; }\n"
