@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,24 @@ def _every_slider_moves_its_figure(page, rel: str) -> None:
             assert figure.screenshot() != before, f"{rel}: moving {name} did not change the figure"
             page.keyboard.press("End" if start == top else "Home")
             slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", start)
+
+
+@pytest.mark.site
+def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
+    """The site's Sphinx configuration makes a cell error fatal (MyST-NB would otherwise only warn)."""
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "conf.py").write_text(site.CONF.format(repo=site.repository_url()))
+    for name in ("priorscope-replay.js", "priorscope-replay.css"):
+        (tmp_path / "_static" / name).write_text("")
+    header = (
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  name: python3\n  display_name: Python 3 (ipykernel)\n  language: python\n---\n"
+    )
+    cells = '# t\n\n```{code-cell} ipython3\nraise ValueError("a failing cell")\n```\n'
+    (tmp_path / "index.md").write_text(header + "\n" + cells)
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(tmp_path), str(tmp_path / "_out")]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0, "a failing cell must fail the site build"
+    assert "a failing cell" in done.stdout + done.stderr + "".join(
+        p.read_text() for p in Path(tempfile.gettempdir()).glob("sphinx-err-*.log")
+    )
