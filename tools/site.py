@@ -2,11 +2,12 @@
 
 What it does, in order:
 
-1. **Stage** the sources into ``build/site-src/``: ``index.md``, ``glossary.md``, the tutorials and notebooks (all,
-   or ``--only`` some), a generated ledger page (claims, runtimes, latency from ``benchmarks/results/``) and
-   ``conf.py``. Each notebook page gets its launch links (Binder, Colab, the ``.ipynb``) under its title and an
-   anchor before each claim check (the ledger links to it); links to pages outside the build become plain text
-   and links to other repository files point at the repository.
+1. **Stage** the sources into ``build/site-src/`` (``<out>-src`` beside the output folder): ``index.md``,
+   ``glossary.md``, the tutorials and notebooks (all, or ``--only`` some), a generated ledger page (claims,
+   runtimes, latency from ``benchmarks/results/``) and ``conf.py``. Each notebook page gets its launch links
+   (Binder, Colab, the ``.ipynb``) under its title and an anchor before each claim check (the ledger links to
+   it); links to pages outside the build become plain text and links to other repository files point at the
+   repository.
 2. **Execute and render**: Sphinx runs every notebook in fast mode with the project's kernel (the ``python3``
    kernel of this virtual environment); any cell error fails the build. ``PRIORSCOPE_PANELS=replay`` makes each
    panel display its precomputed bundle (``priorscope.viz.replay.site_html``, at most
@@ -51,7 +52,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import curriculum  # noqa: E402
 
-STAGE = ROOT / "build" / "site-src"
 OUT = ROOT / "build" / "site"
 BRANCH = "main"  # the branch Binder opens
 PAGES_BRANCH = "gh-pages"  # where build/site/ is published; Colab opens build/site/ipynb/*.ipynb from there
@@ -288,22 +288,23 @@ def stage(only: list[str] | None, out: Path) -> tuple[Path, list[Path]]:
     if only and len(chosen) != len(set(only)):
         raise SystemExit(f"--only: unknown ids {sorted(set(only) - {r['id'] for r in chosen})}")
     sources = [ROOT / r["file"] for r in chosen]
-    shutil.rmtree(STAGE, ignore_errors=True)
-    STAGE.mkdir(parents=True)
+    stage_dir = out.with_name(out.name + "-src")  # build/site-src/ next to build/site/
+    shutil.rmtree(stage_dir, ignore_errors=True)
+    stage_dir.mkdir(parents=True)
     pages = [ROOT / "index.md", ROOT / "glossary.md", *sources]
     staged = {p.resolve() for p in pages}
     for src in pages:
         text = _rewrite_links(src.read_text(), src, staged)
         if src in sources:
             text = _notebook_page(text, src.relative_to(ROOT).as_posix())
-        dest = STAGE / src.relative_to(ROOT)
+        dest = stage_dir / src.relative_to(ROOT)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text)
     built = {r["id"]: {**r, "paper": _paper(ROOT / r["file"])} for r in chosen}
-    (STAGE / "ledger.md").write_text(_ledger(built))
+    (stage_dir / "ledger.md").write_text(_ledger(built))
     toc = ["", "```{toctree}", ":hidden:", ":maxdepth: 1", "", "glossary", "ledger"]
     toc += [Path(r["file"]).with_suffix("").as_posix() for r in chosen] + ["```", ""]
-    index = STAGE / "index.md"
+    index = stage_dir / "index.md"
     index.write_text(
         index.read_text()
         + "\n".join(
@@ -319,8 +320,8 @@ def stage(only: list[str] | None, out: Path) -> tuple[Path, list[Path]]:
         + "\n"
         + "\n".join(toc)
     )
-    (STAGE / "conf.py").write_text(CONF.format(repo=repository_url()))
-    static = STAGE / "_static"
+    (stage_dir / "conf.py").write_text(CONF.format(repo=repository_url()))
+    static = stage_dir / "_static"
     static.mkdir()
     shutil.copytree(mathjax_dir(), static / "mathjax")
     from priorscope.viz import replay
@@ -329,7 +330,7 @@ def stage(only: list[str] | None, out: Path) -> tuple[Path, list[Path]]:
     (static / "priorscope-replay.css").write_text(
         replay.site_css() + ".priorscope-launch { font-size: 0.9em; margin: 0.2em 0 1em; }\n"
     )
-    return STAGE, sources
+    return stage_dir, sources
 
 
 def _paper(path: Path) -> str | None:
@@ -400,10 +401,10 @@ def build(only: list[str] | None, out: Path, jobs: int) -> int:
         "PRIORSCOPE_MODE": "fast",
         "PRIORSCOPE_PANELS": "replay",
         "PRIORSCOPE_PROGRESS": "0",
-        "PRIORSCOPE_CLAIMS_DIR": str(ROOT / "build" / "site-claims"),
+        "PRIORSCOPE_CLAIMS_DIR": str(out.with_name(out.name + "-claims")),
     }
     shutil.rmtree(out, ignore_errors=True)
-    doctrees = ROOT / "build" / "site-doctrees"
+    doctrees = out.with_name(out.name + "-doctrees")
     shutil.rmtree(doctrees, ignore_errors=True)
     # Sphinx runs in its own process: its parallel readers fork, and this process has imported JAX (forking a
     # process with JAX's threads can deadlock)
