@@ -113,9 +113,8 @@ def test_install_cell_installs_the_package_into_a_fresh_venv(tmp_path: Path) -> 
 
 
 # ------------------------------------------------------------------------------------------------ built site
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
+def _build(tmp_path: Path) -> Path:
+    out = tmp_path / "site"
     cmd = [sys.executable, str(ROOT / "tools" / "site.py"), "--only", ",".join(SITE_IDS), "--out", str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, f"site build failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
@@ -123,8 +122,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.site
-def test_two_notebook_site_passes_the_build_checks(built: Path) -> None:
+def _passes_the_build_checks(built: Path) -> None:
     assert site.check_site(built) == []
     pages = {p.relative_to(built).as_posix() for p in built.rglob("*.html")}
     assert {"index.html", "glossary.html", "ledger.html", "tutorials/t00_tour.html"} <= pages
@@ -142,9 +140,13 @@ def test_two_notebook_site_passes_the_build_checks(built: Path) -> None:
 
 @pytest.mark.site
 @pytest.mark.browser
-def test_two_notebook_site_in_chromium_offline(built: Path) -> None:
+def test_two_notebook_site_builds_offline_and_its_panels_move_in_chromium(tmp_path: Path) -> None:
+    """One test, one build (a shared fixture would build once per xdist worker)."""
     import labdriver
     from playwright.sync_api import sync_playwright
+
+    built = _build(tmp_path)
+    _passes_the_build_checks(built)
 
     chromium = labdriver.chromium()
     if chromium is None:

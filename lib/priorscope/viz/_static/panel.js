@@ -38,6 +38,7 @@ function logTicks(min, max) {
 }
 
 function logLabel(v) {
+  if (v == null) return ""; // uPlot blanks ticks that would collide
   return v >= 1e-3 && v < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(0);
 }
 
