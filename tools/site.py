@@ -229,7 +229,7 @@ def _notebook_page(text: str, source: str) -> str:
     return re.sub(r"```\{code-cell\}.*?```", anchor, text, flags=re.S)
 
 
-def _ledger(built: dict[str, dict]) -> str:
+def _ledger(built: dict[str, dict], anchors: set[str]) -> str:
     """Claims table (with a link to each claim's cell) and runtime/latency tables from benchmarks/results/."""
     snapshot = json.loads(curriculum.SNAPSHOT.read_text()) if curriculum.SNAPSHOT.exists() else {"claims": []}
     out = [
@@ -257,7 +257,9 @@ def _ledger(built: dict[str, dict]) -> str:
         if nb:
             paper = html.escape(nb.get("paper") or nb["title"]).replace("|", "\\|").split(". arXiv")[0]
             page = Path(nb["file"]).with_suffix(".html").as_posix()
-            cell = f'<a href="{page}#{_claim_anchor(c["id"])}">{c["id"].split(".")[0]}</a>'
+            anchor = _claim_anchor(c["id"])
+            target = f"{page}#{anchor}" if anchor in anchors else page  # ids built at run time get the page
+            cell = f'<a href="{target}">{c["id"].split(".")[0]}</a>'
         else:
             paper, cell = "", "not in this build"
         row = [f"`{c['id']}`", paper, desc, fmt(c["measured"]), fmt(c["expected"]), cond, status, cell]
@@ -293,15 +295,17 @@ def stage(only: list[str] | None, out: Path) -> tuple[Path, list[Path]]:
     stage_dir.mkdir(parents=True)
     pages = [ROOT / "index.md", ROOT / "glossary.md", *sources]
     staged = {p.resolve() for p in pages}
+    anchors: set[str] = set()
     for src in pages:
         text = _rewrite_links(src.read_text(), src, staged)
         if src in sources:
             text = _notebook_page(text, src.relative_to(ROOT).as_posix())
+            anchors.update(re.findall(r'<a id="(claim-[^"]+)"></a>', text))
         dest = stage_dir / src.relative_to(ROOT)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text)
     built = {r["id"]: {**r, "paper": _paper(ROOT / r["file"])} for r in chosen}
-    (stage_dir / "ledger.md").write_text(_ledger(built))
+    (stage_dir / "ledger.md").write_text(_ledger(built, anchors))
     toc = ["", "```{toctree}", ":hidden:", ":maxdepth: 1", "", "glossary", "ledger"]
     toc += [Path(r["file"]).with_suffix("").as_posix() for r in chosen] + ["```", ""]
     index = stage_dir / "index.md"
