@@ -13,7 +13,7 @@ export PRIORSCOPE_JAX_CACHE ?= $(CURDIR)/build/jax-cache
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: help setup lab test test-unit test-notebooks lint format readme benchmark mutation clean
+.PHONY: help setup lab test test-unit test-notebooks lint format readme benchmark mutation site clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml constraints.txt .tools/bin/uv
 	@python=$$(tools/find-python) || exit 1; \
 	  [ -x $(PY) ] || .tools/bin/uv venv -q --python "$$python" $(VENV)
-	.tools/bin/uv pip install -q --python $(PY) -c constraints.txt -e '.[dev]'
+	.tools/bin/uv pip install -q --python $(PY) -c constraints.txt -e '.[dev,site]'
 	@touch $@
 
 $(OVERRIDES): .binder/overrides.json
@@ -75,6 +75,11 @@ readme: setup  ## regenerate the curriculum and claims tables (README.md, index.
 
 benchmark: setup  ## panel latency and notebook runtimes -> benchmarks/results/
 	$(PY) benchmarks/run.py
+
+# Sphinx + MyST-NB + sphinx-book-theme (the `site` extra); MathJax is fetched once from the npm registry (pinned
+# version and sha512) into .tools/; every notebook runs in fast mode, a cell error fails the build (tools/site.py).
+site: setup  ## build the course as an offline website in build/site/ (open build/site/index.html; SITE_ONLY=t00,25 for a few)
+	$(PY) tools/site.py -j $(WORKERS) $(if $(SITE_ONLY),--only $(SITE_ONLY))
 
 clean:  ## remove the environment and build products
 	rm -rf $(VENV) .tools build

@@ -22,6 +22,8 @@ Environment variables read here and nowhere else:
 ``PRIORSCOPE_PANELS_DIR`` where :mod:`priorscope.viz` writes panel sweep reports (tests set it)
 ``PRIORSCOPE_BLAS_THREADS`` threads for the BLAS/LAPACK library behind JAX's CPU linear algebra (default
                           ``1``; ``0`` leaves the library's own default)
+``PRIORSCOPE_PANELS``     ``live`` (default): a displayed panel is the live widget; ``replay``: it is shown as
+                          its precomputed bundle, replayed without a kernel (what ``make site`` sets)
 ========================  ==========================================================================
 
 Import side effects (the only ones): importing :mod:`priorscope` reads the variables above, points JAX's
@@ -57,6 +59,7 @@ __all__ = [
     "progress",
     "claims_dir",
     "panels_dir",
+    "panel_output",
 ]
 
 MODES = ("fast", "full")
@@ -281,3 +284,14 @@ def claims_dir() -> Path | None:
 def panels_dir() -> Path | None:
     """Directory where panel sweep reports are written (``PRIORSCOPE_PANELS_DIR``), or None."""
     return _dir_from_env("PRIORSCOPE_PANELS_DIR")
+
+
+PANEL_OUTPUTS = ("live", "replay")
+
+
+def panel_output() -> str:
+    """How a displayed panel appears (``PRIORSCOPE_PANELS``): ``live`` (the widget) or ``replay`` (static page)."""
+    value = os.environ.get("PRIORSCOPE_PANELS", "live").strip().lower() or "live"
+    if value not in PANEL_OUTPUTS:
+        raise ValueError(f"PRIORSCOPE_PANELS must be one of {PANEL_OUTPUTS}, got {value!r}")
+    return value

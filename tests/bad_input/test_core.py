@@ -84,6 +84,7 @@ EXEMPT = {
     "report": "print_it is only tested for truth; any value is meaningful",
     "claims_dir": "takes no argument",
     "panels_dir": "takes no argument",
+    "panel_output": "takes no argument (a bad PRIORSCOPE_PANELS is tested in tests/core/test_config.py)",
     "clear": "takes no argument",
     "ClaimFailed": "an exception class",
     "ClaimsTable": "a display wrapper built by table()",

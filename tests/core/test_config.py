@@ -65,3 +65,13 @@ def test_progress_is_silent_when_disabled(monkeypatch):
     monkeypatch.setenv("PRIORSCOPE_PROGRESS", "0")
     items = [1, 2, 3]
     assert config.progress(items) is items
+
+
+def test_panel_output_is_live_unless_the_site_asks_for_replay(monkeypatch):
+    monkeypatch.delenv("PRIORSCOPE_PANELS", raising=False)
+    assert config.panel_output() == "live"
+    monkeypatch.setenv("PRIORSCOPE_PANELS", "Replay")
+    assert config.panel_output() == "replay"
+    monkeypatch.setenv("PRIORSCOPE_PANELS", "static")
+    with pytest.raises(ValueError, match="PRIORSCOPE_PANELS must be one of"):
+        config.panel_output()

@@ -383,9 +383,16 @@ class Panel:
         return self._box
 
     def show(self) -> None:
-        """Display the panel (in a notebook)."""
-        from IPython.display import display
+        """Display the panel (in a notebook): the live widget, or with ``PRIORSCOPE_PANELS=replay`` (the course
+        website) its precomputed bundle within :data:`~priorscope.viz.replay.SITE_BUDGET_BYTES`."""
+        from IPython.display import HTML, display
 
+        if config.panel_output() == "replay":
+            from priorscope.viz import replay
+
+            bundle = self.precompute(budget_bytes=replay.SITE_BUDGET_BYTES, max_states=replay.SITE_MAX_STATES)
+            display(HTML(replay.site_html(bundle)))
+            return
         display(self.widget())
 
     def _ipython_display_(self) -> None:  # pragma: no cover - display only

@@ -22,7 +22,13 @@ import numpy as np
 if TYPE_CHECKING:
     from priorscope.viz.panel import Panel
 
-__all__ = ["precompute", "frame_of", "bundle_html", "bundle_size"]
+__all__ = ["precompute", "frame_of", "bundle_html", "bundle_size", "site_html", "site_script", "SITE_BUDGET_BYTES"]
+
+#: The size budget of one panel on the course website (``make site``): its bundle as JSON, at most this many bytes
+#: (the shared front end, ~70 KB, is loaded once per page). tools/site.py fails the build if a page's bundle is over.
+SITE_BUDGET_BYTES = 600_000
+#: At most this many states per panel on the website (defaults, each control alone, then combinations).
+SITE_MAX_STATES = 24
 
 
 def _grid(panel: Panel, values_per_control: int) -> dict[str, list[Any]]:
@@ -164,3 +170,54 @@ def bundle_html(bundle: dict[str, Any]) -> str:
         f'<script type="module">\n{esm_source()}\n'
         f'replay(document.getElementById("{uid}"), {data});\n</script>\n'
     )
+
+
+def site_html(bundle: dict[str, Any]) -> str:
+    """The website's form of a panel: the bundle as inert JSON next to an empty element, plus a note.
+
+    The page loads the front end once (``_static/priorscope-replay.js``, :func:`site_script`), which finds every
+    ``.priorscope-replay`` element and replays the JSON bundle that follows it; the snippet itself runs no script,
+    so it works from ``file://`` and under a strict content policy.
+    """
+    uid = "ps-" + hashlib.sha1(bundle["name"].encode()).hexdigest()[:10]
+    data = json.dumps(bundle, separators=(",", ":"), default=str).replace("</", "<\\/")
+    n, size = len(bundle["states"]), bundle_size(bundle)
+    return (
+        f'<div class="priorscope-replay" data-bundle="{uid}"></div>\n'
+        f'<script type="application/json" id="{uid}">{data}</script>\n'
+        f'<p class="priorscope-replay-note"><small>Precomputed on this page: {n} states of this panel '
+        f"({size / 1000:.0f} KB; the sliders step through the values that were computed). "
+        f"In the notebook every value is computed live.</small></p>\n"
+    )
+
+
+def site_script() -> str:
+    """The front end as one classic script for the website: defines ``window.priorscopeReplay`` and replays every
+    ``.priorscope-replay`` element of the page once it has loaded (no ES module, so it also runs from disk)."""
+    from priorscope.viz.widget import _STATIC
+
+    panel = (_STATIC / "panel.js").read_text()
+    body = "\n".join(line for line in panel.splitlines() if not line.startswith("export "))
+    uplot = (_STATIC / "uPlot.iife.min.js").read_text()
+    boot = """
+  window.priorscopeReplay = replay;
+  const start = () => {
+    for (const el of document.querySelectorAll(".priorscope-replay[data-bundle]")) {
+      if (el.dataset.started) continue;
+      el.dataset.started = "1";
+      const data = document.getElementById(el.dataset.bundle);
+      try { replay(el, JSON.parse(data.textContent)); }
+      catch (err) { el.textContent = "this precomputed panel could not be drawn: " + err; }
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+"""
+    return f"(function () {{\n{uplot}\n{body}\n{boot}}})();\n"
+
+
+def site_css() -> str:
+    """The front end's style sheet for the website."""
+    from priorscope.viz.widget import _css
+
+    return _css() + ".priorscope-replay { max-width: 100%; overflow-x: auto; margin: 0.5em 0; }\n"

@@ -21,6 +21,27 @@ function rgba(hex, alpha) {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha ?? 1})`;
 }
 
+// Ticks of a log axis: 1, 2, 5 × 10^k over at most two decades, else every decade (at most ~8 of them).
+function logTicks(min, max) {
+  const lo = Math.min(min, max), hi = Math.max(min, max);
+  if (!(lo > 0) || !Number.isFinite(hi)) return [];
+  const e0 = Math.floor(Math.log10(lo)), e1 = Math.ceil(Math.log10(hi));
+  const step = Math.max(1, Math.ceil((e1 - e0) / 8)), mults = e1 - e0 <= 2 ? [1, 2, 5] : [1];
+  const out = [];
+  for (let e = e0; e <= e1; e += step) {
+    for (const m of mults) {
+      const v = m * 10 ** e;
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+    }
+  }
+  return out;
+}
+
+function logLabel(v) {
+  if (v == null) return ""; // uPlot blanks ticks that would collide
+  return v >= 1e-3 && v < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(0);
+}
+
 // ----------------------------------------------------------------------------------------- drawing artists
 function drawArtist(u, ctx, a, d, cmaps, px) {
   const X = (v) => u.valToPos(v, "x", true);
@@ -216,19 +237,25 @@ class FigureView {
     const cell = this.cells[i];
     if (cell.u) cell.u.destroy();
     const self = this;
-    const tickOpts = (t, labels) => (t ? { splits: () => t, values: () => labels || t.map(String) } : {});
+    // explicit ticks win; a log axis gets 1-2-5 (or decade) ticks from logTicks: uPlot's own log splits loop
+    // without end for some limit pairs (e.g. 0.096..3.14), which hung the page
+    const tickOpts = (t, labels, log) => (t ? { splits: () => t, values: () => labels || t.map(String) }
+      : log ? { splits: (u, ax, lo, hi) => logTicks(lo, hi), values: (u, v) => v.map(logLabel) } : {});
+    const logRange = { range: (u, lo, hi) => [lo, hi] };
     const opts = {
       width: cell.width, height: this.spec.row_height - TITLE_PX,
       legend: { show: false }, cursor: { show: false }, select: { show: false },
       scales: { // an inverted limit pair (hi first) runs the scale backwards
-        x: { time: false, auto: false, distr: p.xscale === "log" ? 3 : 1, log: 10, dir: inverted(p.xlim) ? -1 : 1 },
-        y: { auto: false, distr: p.yscale === "log" ? 3 : 1, log: 10, dir: inverted(p.ylim) ? -1 : 1 },
+        x: { time: false, auto: false, distr: p.xscale === "log" ? 3 : 1, log: 10, dir: inverted(p.xlim) ? -1 : 1,
+          ...(p.xscale === "log" ? logRange : {}) },
+        y: { auto: false, distr: p.yscale === "log" ? 3 : 1, log: 10, dir: inverted(p.ylim) ? -1 : 1,
+          ...(p.yscale === "log" ? logRange : {}) },
       },
       axes: [
         { show: p.xaxis !== false, label: p.xlabel || null, labelSize: 20, size: 32, font: "11px sans-serif",
-          labelFont: "12px sans-serif", ...tickOpts(p.xticks, p.xticklabels) },
+          labelFont: "12px sans-serif", ...tickOpts(p.xticks, p.xticklabels, p.xscale === "log") },
         { show: p.yaxis !== false, label: p.ylabel || null, labelSize: 20, size: 46, font: "11px sans-serif",
-          labelFont: "12px sans-serif", ...tickOpts(p.yticks, p.yticklabels) },
+          labelFont: "12px sans-serif", ...tickOpts(p.yticks, p.yticklabels, p.yscale === "log") },
       ],
       series: [{}, { show: false }],
       hooks: { draw: [(u) => self.paintArtists(i, u)] },
