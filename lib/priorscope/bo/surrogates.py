@@ -117,7 +117,8 @@ def branin_problem(num_per_axis: int, noise_std=0.0):
     return GridProblem(X, f, jnp.asarray(noise_std, f.dtype))
 
 
-def _init_mlp(key, sizes):
+def init_mlp(key, sizes):
+    """(weights, bias) per layer of an MLP with layer widths ``sizes``; weights N(0, 1/fan-in), biases zero."""
     params = []
     for k, (i, o) in zip(jax.random.split(key, len(sizes) - 1), zip(sizes[:-1], sizes[1:], strict=True), strict=True):
         params.append((jax.random.normal(k, (i, o)) * jnp.sqrt(1.0 / i), jnp.zeros((o,))))
@@ -178,7 +179,7 @@ def fit_ensemble(
 
     def train(k):
         k_init, k_mask = jax.random.split(k)
-        params = _init_mlp(k_init, sizes)
+        params = init_mlp(k_init, sizes)
         mask = (jax.random.uniform(k_mask, y.shape) < bootstrap).astype(y.dtype)
 
         def loss(p):
