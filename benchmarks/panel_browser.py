@@ -106,7 +106,7 @@ from priorscope import particles as P
 model = P.make_bimodal_toy()""",
         "model",
     ),
-    "priorscope.viz.particles:make_annealing_panel": (
+    "priorscope.viz.diffusion_smc:make_annealing_panel": (
         """# as in notebooks/20_feynman_kac_correctors.md
 import jax.numpy as jnp
 from priorscope.diffusion import gmm, schedules
@@ -114,7 +114,7 @@ schedule = schedules.VPLinear()
 mix = gmm.GaussianMixture.create(jnp.array([0.7, 0.3]), jnp.array([[-2.0], [2.0]]), 0.3)""",
         "mix, schedule",
     ),
-    "priorscope.viz.particles:make_inverse_panel": (
+    "priorscope.viz.diffusion_smc:make_inverse_panel": (
         "# as in notebooks/21_diffusion_inverse_problems.md",
         'num_steps=config.size("21.panel_steps", fast=150, full=150), '
         'num_seeds=config.size("21.panel_seeds", fast=4, full=4, gpu=8), '
