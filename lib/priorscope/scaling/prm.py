@@ -13,7 +13,8 @@ Following the PRM800K/Math-Shepherd convention, labels stop at the first negativ
 is a logistic regression (``hidden=0``) or a one-hidden-layer MLP on standardised step features, trained
 full-batch with AdamW on a class-balanced binary cross-entropy with soft targets. Evaluation follows
 ProcessBench: the predicted first error is the first step scored below 0.5, and F1 is the harmonic mean of the
-accuracy on erroneous and on correct solutions.
+accuracy on erroneous and on correct solutions. The bidirectional PRM lives in
+:mod:`~priorscope.scaling.biprm`, SCAN's data sets and noise study in :mod:`~priorscope.scaling.scan`.
 
 References:
     Zhang et al. (2025), The Lessons of Developing Process Reward Models in Mathematical Reasoning,
