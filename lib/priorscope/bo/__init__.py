@@ -14,6 +14,8 @@ from priorscope.bo.acquisitions import noisy_expected_improvement as noisy_expec
 from priorscope.bo.acquisitions import probability_of_improvement as probability_of_improvement
 from priorscope.bo.acquisitions import thompson_sample as thompson_sample
 from priorscope.bo.acquisitions import upper_confidence_bound as upper_confidence_bound
+from priorscope.bo.experiments import fixed_problem_study as fixed_problem_study
+from priorscope.bo.experiments import regret_study as regret_study
 from priorscope.bo.loop import ACQUISITIONS as ACQUISITIONS
 from priorscope.bo.loop import BOInfo as BOInfo
 from priorscope.bo.loop import BOState as BOState
@@ -30,8 +32,6 @@ from priorscope.bo.problems import gramacy_lee as gramacy_lee
 from priorscope.bo.regret import cumulative_regret as cumulative_regret
 from priorscope.bo.regret import instantaneous_regret as instantaneous_regret
 from priorscope.bo.regret import simple_regret as simple_regret
-from priorscope.bo.study import fixed_problem_study as fixed_problem_study
-from priorscope.bo.study import regret_study as regret_study
 from priorscope.bo.surrogates import ensemble_predict as ensemble_predict
 from priorscope.bo.surrogates import fit_ensemble as fit_ensemble
 from priorscope.bo.surrogates import hmc_bnn_predict as hmc_bnn_predict
