@@ -106,7 +106,7 @@ from priorscope import particles as P
 model = P.make_bimodal_toy()""",
         "model",
     ),
-    "priorscope.viz.particles:make_annealing_panel": (
+    "priorscope.viz.diffusion_smc:make_annealing_panel": (
         """# as in notebooks/20_feynman_kac_correctors.md
 import jax.numpy as jnp
 from priorscope.diffusion import gmm, schedules
@@ -114,18 +114,18 @@ schedule = schedules.VPLinear()
 mix = gmm.GaussianMixture.create(jnp.array([0.7, 0.3]), jnp.array([[-2.0], [2.0]]), 0.3)""",
         "mix, schedule",
     ),
-    "priorscope.viz.particles:make_inverse_panel": (
+    "priorscope.viz.diffusion_smc:make_inverse_panel": (
         "# as in notebooks/21_diffusion_inverse_problems.md",
         'num_steps=config.size("21.panel_steps", fast=150, full=150), '
         'num_seeds=config.size("21.panel_seeds", fast=4, full=4, gpu=8), '
         'num_particles=config.size("21.panel_particles", fast=1000, full=1000, gpu=10_000)',
     ),
-    "priorscope.viz.reasoning:make_alphamath_panel": (
+    "priorscope.viz.search:make_alphamath_panel": (
         """# as in notebooks/27_alphamath_mcts.md: value model trained on pure-rollout trees, then on its own trees
 import jax
 from priorscope.scaling import env as E
 from priorscope.scaling import prm as P
-from priorscope.scaling import search as S
+from priorscope.scaling import tree_search as TS
 T, K = 6, 5
 env = E.reasoning_env(T, skill=1.0, self_correct=0.05, lucky=0.0)
 sig = dict(policy_signal=0.5, value_signal=1.0)
@@ -133,17 +133,18 @@ n_train = config.size("27.train_problems", fast=100, full=400, gpu=4000)
 sims = config.size("27.simulations", fast=40, full=40)
 iters = config.size("27.value_iters", fast=300, full=500)
 d_train = jax.random.normal(config.key(1), (n_train,))
-value0 = P.init_prm(config.key(2), len(E.NODE_FEATURE_NAMES), 0)
+value0 = P.init_prm(config.key(2), len(TS.NODE_FEATURE_NAMES), 0)
 search_kw = dict(num_simulations=sims, num_candidates=K, c_puct=1.5, **sig)
-tree1 = S.mcts_many(config.key(3), env, d_train, value0, value_weight=0.0, **search_kw)
-value1, _ = P.train_prm(config.key(4), *jax.vmap(S.tree_value_targets)(tree1), num_iters=iters, balance=False)
-tree2 = S.mcts_many(config.key(5), env, d_train, value1, value_weight=0.5, **search_kw)
-value2, _ = P.train_prm(config.key(6), *jax.vmap(S.tree_value_targets)(tree2), num_iters=iters, balance=False)""",
+tree1 = TS.mcts_many(config.key(3), env, d_train, value0, value_weight=0.0, **search_kw)
+value1, _ = P.train_prm(config.key(4), *jax.vmap(TS.tree_value_targets)(tree1), num_iters=iters, balance=False)
+tree2 = TS.mcts_many(config.key(5), env, d_train, value1, value_weight=0.5, **search_kw)
+value2, _ = P.train_prm(config.key(6), *jax.vmap(TS.tree_value_targets)(tree2), num_iters=iters, balance=False)""",
         "value2",
     ),
-    "priorscope.viz.reasoning:make_biprm_panel": (
+    "priorscope.viz.prm:make_biprm_panel": (
         """# as in notebooks/30_biprm.md: train_pair(0.5, config.key(2)) without its test set
 import jax
+from priorscope.scaling import biprm as B
 from priorscope.scaling import env as E
 from priorscope.scaling import prm as P
 T = 8
@@ -155,8 +156,8 @@ spec = E.feature_spec(signal=2.5, state_signal=0.0, late_fraction=0.5, lag=2)
 k1, k2, k3 = jax.random.split(config.key(2), 3)
 train = P.annotate(k1, env, spec, num_problems=n_problems, num_responses=8, **annot)
 y, m = P.first_error_labels(train.traj.first_error, T, label_after=True)
-l2r, _ = P.train_prm(k3, P.stream_features(train.features)[0], y, m, num_iters=iters)
-bi, _ = P.train_biprm(k3, train.features, y, m, num_iters=iters)""",
+l2r, _ = P.train_prm(k3, B.stream_features(train.features)[0], y, m, num_iters=iters)
+bi, _ = B.train_biprm(k3, train.features, y, m, num_iters=iters)""",
         "l2r, bi",
     ),
     "priorscope.viz.minds_lm:make_prior_influence_panel": (

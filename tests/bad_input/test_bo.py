@@ -75,7 +75,6 @@ CASES = [
         "acquisitions",
         lambda: bo.regret_study(KEY, R, PROB.X, ["ei", "nope"], num_seeds=1, num_init=2, num_steps=2),
     ),
-    Case("Scaled", "scale", lambda: bo.Scaled(R, -1.0)),
     Case("branin_problem", "num_per_axis", lambda: bo.branin_problem(0)),
     Case(
         "relu_net_outputs",

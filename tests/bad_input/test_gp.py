@@ -40,6 +40,7 @@ CASES = [
     Case("ErfNNGP", "weight_variance", lambda: gp.ErfNNGP(weight_variance=-1.0)),
     Case("Sum", "other", lambda: gp.RBF() + 1.0, match="Kernel"),
     Case("Product", "other", lambda: gp.RBF() * 2.0, match="Kernel"),
+    Case("Scaled", "scale", lambda: gp.Scaled(R, -1.0)),
     Case("Kernel", "X1", lambda: gp.RBF()(jnp.ones((2, 2, 2)))),
     # exact posterior
     Case("posterior", "jitter", lambda: gp.posterior(R, X, Y, 0.1, XS, jitter=-1.0)),

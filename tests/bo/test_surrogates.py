@@ -28,9 +28,9 @@ def test_random_relu_nets_match_arccosine_kernel_within_monte_carlo_error():
 def test_scaled_kernel_scales_the_gram_matrix():
     X = jnp.linspace(0, 1, 6)[:, None]
     base = gp.ArcCosine(10.0, 1.3, depth=3)
-    np.testing.assert_allclose(bo.Scaled(base, 0.25)(X), 0.25 * np.asarray(base(X)), rtol=1e-12)
+    np.testing.assert_allclose(gp.Scaled(base, 0.25)(X), 0.25 * np.asarray(base(X)), rtol=1e-12)
     with pytest.raises(ValueError, match="scale must be finite and > 0"):
-        bo.Scaled(base, -1.0)
+        gp.Scaled(base, -1.0)
 
 
 def test_branin_has_its_three_minima_at_the_known_value():

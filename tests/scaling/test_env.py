@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
+from priorscope.scaling import early_rejection as ER
 from priorscope.scaling import env as E
 
 T = 6
@@ -112,11 +113,11 @@ def test_step_features_shape_and_late_evidence():
 
 def test_token_signals_late_reveal_keeps_the_mean():
     keys = jax.random.split(jax.random.key(0), 4000)
-    toks = jax.vmap(lambda k: E.token_signals(k, 0.7, 64, 1.0, True))(keys)
+    toks = jax.vmap(lambda k: ER.token_signals(k, 0.7, 64, 1.0, True))(keys)
     assert toks.shape == (4000, 64)
     assert float(toks.mean()) == pytest.approx(0.7, abs=0.01)
     assert float(toks[:, :32].mean()) == pytest.approx(0.0, abs=0.01)
-    pm = E.partial_means(toks[0], jnp.array([1, 64]))
+    pm = ER.partial_means(toks[0], jnp.array([1, 64]))
     assert float(pm[1]) == pytest.approx(float(toks[0].mean()), rel=1e-5)
 
 
@@ -140,10 +141,10 @@ def test_partial_and_full_rewards_have_the_token_stream_law(late):
     """The O(1) bridge sampler matches partial/full means of explicit token streams (mean, var, covariance)."""
     reps, num_tokens, tau, q, sigma = 20000, 64, 24, 0.8, 1.5
     keys = jax.random.split(jax.random.key(5), reps)
-    toks = jax.vmap(lambda k: E.token_signals(k, q, num_tokens, sigma, late))(keys)
+    toks = jax.vmap(lambda k: ER.token_signals(k, q, num_tokens, sigma, late))(keys)
     ref = np.stack([np.asarray(toks[:, :tau].mean(1)), np.asarray(toks.mean(1))], 1)
     got = np.stack(
-        jax.vmap(lambda k: E.partial_and_full_rewards(k, q, num_tokens, tau, sigma, late))(
+        jax.vmap(lambda k: ER.partial_and_full_rewards(k, q, num_tokens, tau, sigma, late))(
             jax.random.split(jax.random.key(6), reps)
         ),
         1,

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from priorscope.scaling import biprm as B
 from priorscope.scaling import prm as P
+from priorscope.scaling import scan as SC
 
 
 def test_mc_labels_by_hand():
@@ -111,12 +113,12 @@ def test_stream_features_respect_reading_direction():
     from priorscope.scaling import env as E
 
     x = jax.random.normal(jax.random.key(0), (5, 6, len(E.FEATURE_NAMES)))
-    fwd, bwd = P.stream_features(x)
+    fwd, bwd = B.stream_features(x)
     assert fwd.shape == (5, 6, 9) and bwd.shape == (5, 6, 4)
     back = E.FEATURE_NAMES.index("backref")
     # the left-to-right stream never sees the right-to-left evidence
     x2 = x.at[..., back].set(100.0)
-    np.testing.assert_array_equal(P.stream_features(x2)[0], fwd)
+    np.testing.assert_array_equal(B.stream_features(x2)[0], fwd)
     # its running max of "check" only looks at earlier steps
     check = np.asarray(x[..., E.FEATURE_NAMES.index("check")])
     np.testing.assert_allclose(fwd[..., -1], np.maximum.accumulate(check, axis=1))
@@ -127,22 +129,22 @@ def test_biprm_fixed_gate_mixes_the_streams():
 
     x = jax.random.normal(jax.random.key(1), (40, 5, len(E.FEATURE_NAMES)))
     y = (jax.random.uniform(jax.random.key(2), (40, 5)) < 0.6).astype(float)
-    params, losses = P.train_biprm(jax.random.key(3), x, y, jnp.ones_like(y), num_iters=50)
+    params, losses = B.train_biprm(jax.random.key(3), x, y, jnp.ones_like(y), num_iters=50)
     assert losses.shape == (50,) and float(losses[-1]) < float(losses[0])
-    fwd, bwd = P.stream_features(x)
+    fwd, bwd = B.stream_features(x)
     r_f, r_b = P.prm_scores(params.fwd, fwd), P.prm_scores(params.bwd, bwd)
-    np.testing.assert_allclose(P.biprm_scores(params, x, 0.25), 0.25 * r_f + 0.75 * r_b, rtol=1e-5)
-    g = P.gate_values(params, x)
-    np.testing.assert_allclose(P.biprm_scores(params, x), g * r_f + (1 - g) * r_b, rtol=1e-5)
+    np.testing.assert_allclose(B.biprm_scores(params, x, 0.25), 0.25 * r_f + 0.75 * r_b, rtol=1e-5)
+    g = B.gate_values(params, x)
+    np.testing.assert_allclose(B.biprm_scores(params, x), g * r_f + (1 - g) * r_b, rtol=1e-5)
     with pytest.raises(ValueError, match=r"fixed_gate must lie in \[0.0, 1.0\]"):
-        P.train_biprm(jax.random.key(3), x, y, jnp.ones_like(y), fixed_gate=1.5)
+        B.train_biprm(jax.random.key(3), x, y, jnp.ones_like(y), fixed_gate=1.5)
 
 
 def test_scan_dataset_counts_rollouts_and_filters():
     from priorscope.scaling import env as E
 
     ann = E.reasoning_env(6, skill=1.0, self_correct=0.05, lucky=0.05)
-    sd = P.scan_dataset(jax.random.key(4), ann, E.feature_spec(), num_problems=50, num_responses=4, num_rollouts=3)
+    sd = SC.scan_dataset(jax.random.key(4), ann, E.feature_spec(), num_problems=50, num_responses=4, num_rollouts=3)
     correct = np.asarray(sd.data.traj.correct).reshape(50, 4)
     sc = correct.mean(1)
     np.testing.assert_allclose(np.asarray(sd.self_confidence), np.repeat(sc, 4))

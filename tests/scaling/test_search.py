@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
+from priorscope.scaling import early_rejection as ER
 from priorscope.scaling import env as E
 from priorscope.scaling import prm as P
 from priorscope.scaling import search as S
+from priorscope.scaling import tree_search as TS
 
 
 @pytest.mark.parametrize("n", [1, 4])
@@ -29,7 +31,7 @@ def _er(tau, late=0.0, reps=300):
 
 @jax.jit
 def _er_batch(keys, tau, late):
-    run = lambda k: S.er_beam_search(
+    run = lambda k: ER.er_beam_search(
         k, tau, num_beams=8, beam_width=4, num_steps=3, num_tokens=32, noise=2.0, late_fraction=late
     )
     return jax.vmap(run)(keys)
@@ -45,7 +47,7 @@ def test_full_length_partial_is_vanilla_beam_search():
 
 def test_token_cost_formula_counts_tokens():
     # N = 8 candidates write τ = 4 tokens each, N / M = 2 survivors write the remaining 28, over 3 steps
-    assert float(S.er_token_cost(8, 4, 3, 32, 4)) == 3 * (8 * 4 + 2 * 28)
+    assert float(ER.er_token_cost(8, 4, 3, 32, 4)) == 3 * (8 * 4 + 2 * 28)
     assert float(_er(4.0, reps=2).tokens[0]) == 3 * (8 * 4 + 2 * 28)
 
 
@@ -61,16 +63,16 @@ def test_drop_best_prob_matches_monte_carlo(keep):
     partial = rng.normal(size=(reps, n)) * sigma / np.sqrt(tau)
     partial[:, 0] += margin
     dropped = (partial[:, 1:] > partial[:, :1]).sum(1) >= keep
-    exact = float(S.drop_best_prob(margin, tau, sigma, n, keep))
+    exact = float(ER.drop_best_prob(margin, tau, sigma, n, keep))
     assert abs(dropped.mean() - exact) <= 3 * np.sqrt(exact * (1 - exact) / reps)
 
 
 def test_drop_best_prob_keep1_closed_form_and_exponential_bound():
     # with one other candidate the risk is P(N(0, 2σ²/τ) > Δ) = Φ̄(Δ √τ / (σ √2))
     taus = jnp.array([1.0, 10.0, 100.0])
-    got = S.drop_best_prob(0.4, taus, 1.0, 2, 1)
+    got = ER.drop_best_prob(0.4, taus, 1.0, 2, 1)
     np.testing.assert_allclose(got, norm.sf(0.4 * np.sqrt(np.asarray(taus)) / np.sqrt(2)), rtol=1e-4)
-    big = S.drop_best_prob(0.4, taus, 1.0, 10, 1)
+    big = ER.drop_best_prob(0.4, taus, 1.0, 10, 1)
     assert np.all(np.asarray(big) <= 9 * np.exp(-np.asarray(taus) * 0.16 / 4) + 1e-7)
 
 
@@ -80,9 +82,9 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match=r"p must lie in \[0.0, 1.0\]"):
         S.pass_at_n(1.5, 3)
     with pytest.raises(ValueError, match="keep must be <= 3"):
-        S.drop_best_prob(0.5, 4.0, 1.0, 4, 4)
+        ER.drop_best_prob(0.5, 4.0, 1.0, 4, 4)
     with pytest.raises(ValueError, match="noise must be finite and > 0"):
-        S.drop_best_prob(0.5, 4.0, 0.0, 4, 1)
+        ER.drop_best_prob(0.5, 4.0, 0.0, 4, 1)
 
 
 # ---------------------------------------------------------------- step-level search on the candidate tree
@@ -102,7 +104,7 @@ def test_beam_width_one_is_greedy(scorer):
     """SBS(1, K) picks, at each step, the best-scored of the K proposals of the single beam."""
     vp = _value_params()
     search = jax.jit(
-        lambda k: S.step_beam_search(k, TREE_ENV, 0.3, vp, num_beams=1, num_candidates=4, scorer=scorer, **SIG)
+        lambda k: TS.step_beam_search(k, TREE_ENV, 0.3, vp, num_beams=1, num_candidates=4, scorer=scorer, **SIG)
     )
     for seed in range(3):
         key = jax.random.key(seed)
@@ -111,7 +113,7 @@ def test_beam_width_one_is_greedy(scorer):
         on = True
         for t in range(TREE_ENV.num_steps):
             k = jax.random.split(keys[t], 1)[0]
-            c_on, logits, feats = E.expand_candidates(k, TREE_ENV, 0.3, on, t, 4, **SIG)
+            c_on, logits, feats = TS.expand_candidates(k, TREE_ENV, 0.3, on, t, 4, **SIG)
             score = logits if scorer == "policy" else feats[:, 0]
             on = bool(c_on[int(np.argmax(np.asarray(score)))])
         assert bool(got) == on
@@ -121,7 +123,7 @@ def test_value_guided_beam_search_beats_greedy():
     vp = _value_params()
     d = jax.random.normal(jax.random.key(1), (400,))
     acc = lambda scorer: float(
-        S.beam_search_accuracy(jax.random.key(2), TREE_ENV, d, vp, num_beams=1, num_candidates=4, scorer=scorer, **SIG)
+        TS.beam_search_accuracy(jax.random.key(2), TREE_ENV, d, vp, num_beams=1, num_candidates=4, scorer=scorer, **SIG)
     )
     assert acc("policy") + 0.05 < acc("value")
 
@@ -129,7 +131,7 @@ def test_value_guided_beam_search_beats_greedy():
 def test_mcts_tree_invariants():
     vp = _value_params()
     sims, k = 30, 3
-    tree = S.mcts(
+    tree = TS.mcts(
         jax.random.key(3),
         TREE_ENV,
         0.0,
@@ -149,14 +151,14 @@ def test_mcts_tree_invariants():
         np.testing.assert_allclose(np.asarray(tree.prior)[start[node] : start[node] + k].sum(), 1.0, rtol=1e-5)
     q = np.asarray(tree.value_sum)[visits > 0] / visits[visits > 0]
     assert np.all(np.abs(q) <= 1 + 1e-6)
-    f, y, m = S.tree_value_targets(tree)
+    f, y, m = TS.tree_value_targets(tree)
     assert f.shape == (1 + sims * k, 4) and float(m[0]) == 0.0
     assert np.all((np.asarray(y) >= 0) & (np.asarray(y) <= 1))
 
 
 def test_mcts_values_are_one_when_no_step_can_fail():
     easy = E.reasoning_env(4, skill=30.0)  # p = sigmoid(δ − 30) ≈ 0: every path succeeds
-    tree = S.mcts(
+    tree = TS.mcts(
         jax.random.key(4),
         easy,
         0.0,
@@ -176,7 +178,7 @@ def test_candidate_auc_matches_sklearn():
 
     vp = _value_params()
     d = jax.random.normal(jax.random.key(5), (300,))
-    auc = np.asarray(S.candidate_auc(jax.random.key(6), TREE_ENV, d, vp, num_candidates=4, **SIG))
+    auc = np.asarray(TS.candidate_auc(jax.random.key(6), TREE_ENV, d, vp, num_candidates=4, **SIG))
 
     # reference: regenerate the same candidates and score them with sklearn
     def one(k, dd):
@@ -185,7 +187,7 @@ def test_candidate_auc_matches_sklearn():
         def step(on, xs):
             kk, t = xs
             k1, k2 = jax.random.split(kk)
-            c_on, logits, feats = E.expand_candidates(k1, TREE_ENV, dd, on, t, 4, **SIG)
+            c_on, logits, feats = TS.expand_candidates(k1, TREE_ENV, dd, on, t, 4, **SIG)
             return c_on[jax.random.categorical(k2, logits)], (c_on, feats[:, 0])
 
         return jax.lax.scan(step, jnp.asarray(True), (keys, jnp.arange(TREE_ENV.num_steps)))[1]
@@ -199,11 +201,11 @@ def test_candidate_auc_matches_sklearn():
 def test_tree_search_bad_inputs():
     vp = _value_params()
     with pytest.raises(ValueError, match="num_beams must be >= 1"):
-        S.step_beam_search(jax.random.key(0), TREE_ENV, 0.0, vp, num_beams=0, num_candidates=3, **SIG)
+        TS.step_beam_search(jax.random.key(0), TREE_ENV, 0.0, vp, num_beams=0, num_candidates=3, **SIG)
     with pytest.raises(ValueError, match="scorer must be one of"):
-        S.step_beam_search(jax.random.key(0), TREE_ENV, 0.0, vp, num_beams=1, num_candidates=3, scorer="x", **SIG)
+        TS.step_beam_search(jax.random.key(0), TREE_ENV, 0.0, vp, num_beams=1, num_candidates=3, scorer="x", **SIG)
     with pytest.raises(ValueError, match="num_simulations must be >= 1"):
-        S.mcts(
+        TS.mcts(
             jax.random.key(0),
             TREE_ENV,
             0.0,
@@ -221,13 +223,13 @@ def test_slot_beam_search_with_one_active_slot_is_greedy():
     vp = _value_params()
     for seed in range(2):
         key = jax.random.key(seed)
-        got = S._step_beam_search(key, TREE_ENV, 0.3, vp, jnp.asarray(False), 3, 4, 0.5, 1.0, jnp.asarray(1))
+        got = TS._step_beam_search(key, TREE_ENV, 0.3, vp, jnp.asarray(False), 3, 4, 0.5, 1.0, jnp.asarray(1))
         keys = jax.random.split(key, TREE_ENV.num_steps + 1)
         on = True
         for t in range(TREE_ENV.num_steps):
             k = jax.random.split(keys[t], 3)[0]
-            c_on, logits, _ = E.expand_candidates(k, TREE_ENV, 0.3, on, t, 4, **SIG)
+            c_on, logits, _ = TS.expand_candidates(k, TREE_ENV, 0.3, on, t, 4, **SIG)
             on = bool(c_on[int(np.argmax(np.asarray(logits)))])
         assert bool(got) == on
     with pytest.raises(ValueError, match="max_beams must be <= 4"):
-        S.beam_search_accuracy(key, TREE_ENV, jnp.zeros(2), vp, num_beams=1, num_candidates=4, max_beams=5, **SIG)
+        TS.beam_search_accuracy(key, TREE_ENV, jnp.zeros(2), vp, num_beams=1, num_candidates=4, max_beams=5, **SIG)

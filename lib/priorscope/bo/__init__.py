@@ -14,6 +14,8 @@ from priorscope.bo.acquisitions import noisy_expected_improvement as noisy_expec
 from priorscope.bo.acquisitions import probability_of_improvement as probability_of_improvement
 from priorscope.bo.acquisitions import thompson_sample as thompson_sample
 from priorscope.bo.acquisitions import upper_confidence_bound as upper_confidence_bound
+from priorscope.bo.experiments import fixed_problem_study as fixed_problem_study
+from priorscope.bo.experiments import regret_study as regret_study
 from priorscope.bo.loop import ACQUISITIONS as ACQUISITIONS
 from priorscope.bo.loop import BOInfo as BOInfo
 from priorscope.bo.loop import BOState as BOState
@@ -23,16 +25,13 @@ from priorscope.bo.loop import grid_posterior as grid_posterior
 from priorscope.bo.loop import init as init
 from priorscope.bo.loop import run as run
 from priorscope.bo.loop import step as step
+from priorscope.bo.problems import branin_problem as branin_problem
 from priorscope.bo.problems import forrester as forrester
 from priorscope.bo.problems import gp_sample_problem as gp_sample_problem
 from priorscope.bo.problems import gramacy_lee as gramacy_lee
 from priorscope.bo.regret import cumulative_regret as cumulative_regret
 from priorscope.bo.regret import instantaneous_regret as instantaneous_regret
 from priorscope.bo.regret import simple_regret as simple_regret
-from priorscope.bo.study import fixed_problem_study as fixed_problem_study
-from priorscope.bo.study import regret_study as regret_study
-from priorscope.bo.surrogates import Scaled as Scaled
-from priorscope.bo.surrogates import branin_problem as branin_problem
 from priorscope.bo.surrogates import ensemble_predict as ensemble_predict
 from priorscope.bo.surrogates import fit_ensemble as fit_ensemble
 from priorscope.bo.surrogates import hmc_bnn_predict as hmc_bnn_predict
@@ -72,7 +71,6 @@ __all__ = [
     "simple_regret",
     "fixed_problem_study",
     "regret_study",
-    "Scaled",
     "branin_problem",
     "ensemble_predict",
     "fit_ensemble",

@@ -215,7 +215,8 @@ def _check_index(index, num: int) -> jax.Array:
     return index
 
 
-def _observe(key, state: BOState, problem: GridProblem, idx) -> tuple[BOState, BOInfo]:
+def observe(key, state: BOState, problem: GridProblem, idx) -> tuple[BOState, BOInfo]:
+    """Evaluate grid point ``idx`` once with noise and return the updated state and the step's info."""
     f_value = problem.f[idx]
     y = f_value + problem.noise_std * jax.random.normal(key, (), dtype=problem.f.dtype)
     counts = state.counts.at[idx].add(1.0)
@@ -234,7 +235,8 @@ def _observe(key, state: BOState, problem: GridProblem, idx) -> tuple[BOState, B
     return new, info
 
 
-def _check_problem(problem) -> GridProblem:
+def check_problem(problem) -> GridProblem:
+    """``problem`` as a validated :class:`GridProblem` (X (n, d), f (n,), noise_std >= 0), else an error."""
     if not isinstance(problem, GridProblem):
         raise TypeError(f"problem must be a GridProblem, got {type(problem).__name__}")
     X, f = jnp.asarray(problem.X), jnp.asarray(problem.f)
@@ -255,7 +257,7 @@ def init(key, problem: GridProblem, num_init: int) -> BOState:
     Returns:
         The :class:`BOState` after the initial design.
     """
-    problem = _check_problem(problem)
+    problem = check_problem(problem)
     n = problem.f.shape[0]
     num_init = check_int("num_init", num_init, min_value=1, max_value=n)
     k_pick, k_noise = jax.random.split(key)
@@ -303,14 +305,14 @@ def step(
     k_acq, k_obs = jax.random.split(key)
     if choices is None and acquisition == "random":
         idx = jax.random.randint(k_acq, (), 0, problem.f.shape[0])
-        return _observe(k_obs, state, problem, idx)
+        return observe(k_obs, state, problem, idx)
     gram = kernel(problem.X)
     mean, cov = grid_posterior(gram, state.counts, state.sums, noise_var)
     scores = acquisition_scores(
         k_acq, acquisition, mean, cov, state.counts, noise_var, beta, num_samples=num_samples, choices=choices
     )
     idx = jnp.argmax(scores).astype(jnp.int32)
-    return _observe(k_obs, state, problem, idx)
+    return observe(k_obs, state, problem, idx)
 
 
 def run(
@@ -330,7 +332,7 @@ def run(
     Returns:
         ``(final_state, info)`` with every :class:`BOInfo` field stacked to shape ``(num_steps,)``.
     """
-    problem = _check_problem(problem)
+    problem = check_problem(problem)
     noise_var = check_positive("noise_var", noise_var)
     num_steps = check_int("num_steps", num_steps, min_value=1)
     check_choice("acquisition", acquisition, ACQUISITIONS)

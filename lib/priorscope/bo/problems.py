@@ -9,7 +9,7 @@ from priorscope._checks import check_int, check_positive
 from priorscope.bo.loop import GridProblem
 from priorscope.gp.kernels import Kernel
 
-__all__ = ["forrester", "gramacy_lee", "gp_sample_problem"]
+__all__ = ["forrester", "gramacy_lee", "gp_sample_problem", "branin_problem"]
 
 
 def forrester(num_points: int, noise_std=0.0) -> GridProblem:
@@ -71,4 +71,25 @@ def gp_sample_problem(key, kernel: Kernel, X, noise_std=0.0, *, jitter: float = 
     K = kernel(X)
     L = jnp.linalg.cholesky(K + jitter * jnp.max(jnp.diag(K)) * jnp.eye(X.shape[0], dtype=K.dtype))
     f = L @ jax.random.normal(key, (X.shape[0],), dtype=K.dtype)
+    return GridProblem(X, f, jnp.asarray(noise_std, f.dtype))
+
+
+def branin_problem(num_per_axis: int, noise_std=0.0) -> GridProblem:
+    r"""The Branin function on a ``num_per_axis``² grid of [0, 1]², negated and standardised (maximise).
+
+    .. math:: b(u, v) = (v - \tfrac{5.1}{4\pi^2}u^2 + \tfrac5\pi u - 6)^2 + 10(1 - \tfrac1{8\pi})\cos u + 10,
+
+    with u = 15 x_1 − 5 and v = 15 x_2 (Dixon and Szegő, 1978); three global minima.
+
+    Returns:
+        A :class:`~priorscope.bo.GridProblem` with X of shape ``(num_per_axis², 2)``.
+    """
+    m = check_int("num_per_axis", num_per_axis, min_value=2)
+    noise_std = check_positive("noise_std", noise_std, allow_zero=True)
+    g = jnp.linspace(0.0, 1.0, m)
+    x1, x2 = jnp.meshgrid(g, g, indexing="ij")
+    X = jnp.stack([x1.ravel(), x2.ravel()], axis=1)
+    u, v = 15 * X[:, 0] - 5, 15 * X[:, 1]
+    b = (v - 5.1 / (4 * jnp.pi**2) * u**2 + 5 / jnp.pi * u - 6) ** 2 + 10 * (1 - 1 / (8 * jnp.pi)) * jnp.cos(u) + 10
+    f = -(b - b.mean()) / b.std()
     return GridProblem(X, f, jnp.asarray(noise_std, f.dtype))

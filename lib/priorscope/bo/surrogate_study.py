@@ -26,7 +26,7 @@ from jax.flatten_util import ravel_pytree
 from priorscope._checks import check_choice, check_int, check_positive
 from priorscope.bo import acquisitions as acq
 from priorscope.bo.loop import GridProblem, grid_posterior, init
-from priorscope.bo.surrogates import _init_mlp, mlp_apply
+from priorscope.bo.surrogates import init_mlp, mlp_apply
 from priorscope.gp.kernels import Kernel
 
 __all__ = [
@@ -66,7 +66,7 @@ def ensemble_surrogate(key, X_obs, y_obs, valid, X, sizes: NeuralSizes, weight_d
     w = valid.astype(X.dtype)
 
     def train(k):
-        params = _init_mlp(k, arch)
+        params = init_mlp(k, arch)
 
         def loss(p):
             err = jnp.sum(w * (mlp_apply(p, X_obs) - y_obs) ** 2) / jnp.maximum(w.sum(), 1.0)
@@ -87,7 +87,7 @@ def ensemble_surrogate(key, X_obs, y_obs, valid, X, sizes: NeuralSizes, weight_d
 def hmc_surrogate(key, X_obs, y_obs, valid, X, sizes: NeuralSizes, prior_var=1.0, noise_var=1e-2):
     """HMC-BNN posterior predictive mean and standard deviation of f ``(n,)`` each at ``X``."""
     arch = [X.shape[1]] + [sizes.width] * sizes.depth + [1]
-    template = _init_mlp(jax.random.key(0), arch)
+    template = init_mlp(jax.random.key(0), arch)
     flat0, unravel = ravel_pytree(template)
     w = valid.astype(X.dtype)
 
@@ -124,7 +124,7 @@ def hmc_surrogate(key, X_obs, y_obs, valid, X, sizes: NeuralSizes, prior_var=1.0
 
     def chain(k):
         k_init, k_warm, k_draw = jax.random.split(k, 3)
-        theta = ravel_pytree(_init_mlp(k_init, arch))[0]
+        theta = ravel_pytree(init_mlp(k_init, arch))[0]
         log_eps = jnp.log(jnp.asarray(0.01, flat0.dtype))
         (theta, log_eps, _), _ = jax.lax.scan(
             hmc_step, (theta, log_eps, jnp.asarray(1.0, flat0.dtype)), jax.random.split(k_warm, sizes.num_warmup)

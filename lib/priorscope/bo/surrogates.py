@@ -2,8 +2,8 @@ r"""Neural-network surrogates for BO on a grid (notebook 03): wide random ReLU n
 
 The infinite-width BNN (I-BNN) of Li, Rudner and Wilson (2024) is a GP whose kernel is the NNGP arc-cosine
 recursion (:class:`priorscope.gp.ArcCosine`); :func:`relu_net_outputs` draws finite random networks with the same
-parametrisation, so their empirical output covariance can be compared with the kernel. :class:`Scaled` rescales a
-kernel's output variance (the I-BNN's output scale). Deep ensembles and a NUTS-sampled BNN give the finite,
+parametrisation, so their empirical output covariance can be compared with the kernel (rescaled to unit average
+prior variance by :class:`priorscope.gp.Scaled`). Deep ensembles and a NUTS-sampled BNN give the finite,
 trained surrogates of the comparison.
 
 References:
@@ -15,38 +15,18 @@ References:
 
 from __future__ import annotations
 
-import dataclasses
-
 import jax
 import jax.numpy as jnp
 
 from priorscope._checks import check_int, check_interval, check_positive
-from priorscope.gp.kernels import Kernel
 
 __all__ = [
-    "Scaled",
     "relu_net_outputs",
-    "branin_problem",
     "fit_ensemble",
     "ensemble_predict",
     "mlp_apply",
     "hmc_bnn_predict",
 ]
-
-
-@jax.tree_util.register_dataclass
-@dataclasses.dataclass(frozen=True)
-class Scaled(Kernel):
-    """k(x, x') = scale · base(x, x'): an output scale for any kernel (scale > 0, traced)."""
-
-    base: Kernel
-    scale: jax.Array = 1.0
-
-    def __post_init__(self):
-        check_positive("scale", self.scale)
-
-    def evaluate(self, x1, x2):
-        return self.scale * self.base.evaluate(x1, x2)
 
 
 def relu_net_outputs(key, X, *, width: int, depth: int, weight_variance, bias_variance, num_nets: int):
@@ -94,30 +74,8 @@ def relu_net_outputs(key, X, *, width: int, depth: int, weight_variance, bias_va
     return jax.lax.map(one, jax.random.split(key, num_nets), batch_size=64)
 
 
-def branin_problem(num_per_axis: int, noise_std=0.0):
-    r"""The Branin function on a ``num_per_axis``² grid of [0, 1]², negated and standardised (maximise).
-
-    .. math:: b(u, v) = (v - \tfrac{5.1}{4\pi^2}u^2 + \tfrac5\pi u - 6)^2 + 10(1 - \tfrac1{8\pi})\cos u + 10,
-
-    with u = 15 x_1 − 5 and v = 15 x_2 (Dixon and Szegő, 1978); three global minima.
-
-    Returns:
-        A :class:`~priorscope.bo.GridProblem` with X of shape ``(num_per_axis², 2)``.
-    """
-    from priorscope.bo.loop import GridProblem
-
-    m = check_int("num_per_axis", num_per_axis, min_value=2)
-    noise_std = check_positive("noise_std", noise_std, allow_zero=True)
-    g = jnp.linspace(0.0, 1.0, m)
-    x1, x2 = jnp.meshgrid(g, g, indexing="ij")
-    X = jnp.stack([x1.ravel(), x2.ravel()], axis=1)
-    u, v = 15 * X[:, 0] - 5, 15 * X[:, 1]
-    b = (v - 5.1 / (4 * jnp.pi**2) * u**2 + 5 / jnp.pi * u - 6) ** 2 + 10 * (1 - 1 / (8 * jnp.pi)) * jnp.cos(u) + 10
-    f = -(b - b.mean()) / b.std()
-    return GridProblem(X, f, jnp.asarray(noise_std, f.dtype))
-
-
-def _init_mlp(key, sizes):
+def init_mlp(key, sizes):
+    """(weights, bias) per layer of an MLP with layer widths ``sizes``; weights N(0, 1/fan-in), biases zero."""
     params = []
     for k, (i, o) in zip(jax.random.split(key, len(sizes) - 1), zip(sizes[:-1], sizes[1:], strict=True), strict=True):
         params.append((jax.random.normal(k, (i, o)) * jnp.sqrt(1.0 / i), jnp.zeros((o,))))
@@ -178,7 +136,7 @@ def fit_ensemble(
 
     def train(k):
         k_init, k_mask = jax.random.split(k)
-        params = _init_mlp(k_init, sizes)
+        params = init_mlp(k_init, sizes)
         mask = (jax.random.uniform(k_mask, y.shape) < bootstrap).astype(y.dtype)
 
         def loss(p):

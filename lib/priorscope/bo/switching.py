@@ -29,7 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from priorscope._checks import check_choice, check_int, check_positive, is_concrete
-from priorscope.bo.loop import BOInfo, BOState, GridProblem, _check_problem, _observe, grid_posterior, init
+from priorscope.bo.loop import BOInfo, BOState, GridProblem, check_problem, grid_posterior, init, observe
 from priorscope.gp.kernels import Kernel
 
 __all__ = ["SwitchState", "SwitchInfo", "switching_init", "switching_step", "switching_run", "batch_size"]
@@ -124,7 +124,7 @@ def switching_step(
     _, k_obs = jax.random.split(key)  # same split as priorscope.bo.step, so rule="always" replays GP-UCB
     switched = state.remaining <= 0
     idx, length = jax.lax.cond(switched, refit, keep, None)
-    bo, info = _observe(k_obs, state.bo, problem, idx)
+    bo, info = observe(k_obs, state.bo, problem, idx)
     new = SwitchState(bo, idx, length - 1, state.num_switches + switched.astype(jnp.int32))
     return new, SwitchInfo(info, switched, length)
 
@@ -146,7 +146,7 @@ def switching_run(
     Returns:
         ``(final_state, info)`` with every info field of shape ``(num_steps,)``.
     """
-    problem = _check_problem(problem)
+    problem = check_problem(problem)
     noise_var = check_positive("noise_var", noise_var)
     beta = check_positive("beta", beta, allow_zero=True)
     _check_switch_c(switch_c)

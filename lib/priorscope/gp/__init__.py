@@ -19,6 +19,7 @@ from priorscope.gp.kernels import Matern32 as Matern32
 from priorscope.gp.kernels import Matern52 as Matern52
 from priorscope.gp.kernels import Periodic as Periodic
 from priorscope.gp.kernels import Product as Product
+from priorscope.gp.kernels import Scaled as Scaled
 from priorscope.gp.kernels import SpectralMixture as SpectralMixture
 from priorscope.gp.kernels import Sum as Sum
 from priorscope.gp.kronecker import kron_dense as kron_dense
@@ -53,6 +54,7 @@ __all__ = [
     "ErfNNGP",
     "Sum",
     "Product",
+    "Scaled",
     "Switch",
     "posterior",
     "log_marginal_likelihood",

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 
 from priorscope.gp.kernels import RBF, Kernel, Matern12, Matern32, Matern52, Periodic
-from priorscope.gp.posterior import _mvn_samples, log_marginal_likelihood, posterior
+from priorscope.gp.posterior import log_marginal_likelihood, mvn_samples, posterior
 from priorscope.gp.switch import Switch
 
 __all__ = [
@@ -118,7 +118,7 @@ def regression_demo(
     kernel = make_kernel(kernel_name, lengthscale)
     mean, cov = posterior(kernel, x, y, noise_vec, x_test)
     sd = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0, None))
-    samples = _mvn_samples(ks, mean, cov, num_samples)
+    samples = mvn_samples(ks, mean, cov, num_samples)
     ell_grid = jnp.geomspace(0.05, 5.0, num_grid)
 
     def lml_at(ell):
@@ -175,7 +175,7 @@ def lengthscale_recovery(
     def one(k):
         kx, kf, kn = jax.random.split(k, 3)
         x = jax.random.uniform(kx, (num_points,), minval=0.0, maxval=10.0)
-        f = _mvn_samples(kf, jnp.zeros(num_points), RBF(true_lengthscale)(x), 1)[0]
+        f = mvn_samples(kf, jnp.zeros(num_points), RBF(true_lengthscale)(x), 1)[0]
         y = f + jnp.sqrt(noise) * jax.random.normal(kn, (num_points,))
         lml = jax.vmap(lambda ell: log_marginal_likelihood(RBF(ell), x, y, noise, jitter=1e-8))(ell_grid)
         return ell_grid[jnp.argmax(lml)], lml

@@ -39,6 +39,7 @@ __all__ = [
     "ErfNNGP",
     "Sum",
     "Product",
+    "Scaled",
 ]
 
 
@@ -401,3 +402,21 @@ class Product(Kernel):
 
     def evaluate(self, x1, x2):
         return self.k1.evaluate(x1, x2) * self.k2.evaluate(x1, x2)
+
+
+@_pytree
+class Scaled(Kernel):
+    """k(x, x') = scale · base(x, x'): an output scale for any kernel (scale > 0, traced)."""
+
+    base: Kernel
+    scale: jax.Array = 1.0
+    _ranges = {"scale": "positive"}
+
+    def __post_init__(self):
+        check_positive("scale", self.scale)
+
+    def _validated(self, d: int) -> Kernel:
+        return Kernel._validated(Scaled(self.base._validated(d), self.scale), d)
+
+    def evaluate(self, x1, x2):
+        return self.scale * self.base.evaluate(x1, x2)

@@ -120,7 +120,7 @@ def _check_num_samples(num_samples):
     check_int("num_samples", num_samples, min_value=1)
 
 
-def _mvn_samples(key, mean, cov, num_samples, jitter=None):
+def mvn_samples(key, mean, cov, num_samples, jitter=None):
     """Draws from N(mean, cov) via a Cholesky factor of ``cov + jitter · max(diag cov) · I``.
 
     The covariance of a smooth process on a fine grid is numerically singular, so a relative jitter is added
@@ -153,7 +153,7 @@ def sample_prior(key: jax.Array, kernel: Kernel, X, num_samples: int, *, jitter:
     _check_num_samples(num_samples)
     X = as_inputs("X", X)
     K = kernel(X, X)
-    return _mvn_samples(key, jnp.zeros(X.shape[0], K.dtype), K, num_samples, jitter)
+    return mvn_samples(key, jnp.zeros(X.shape[0], K.dtype), K, num_samples, jitter)
 
 
 def sample_posterior(
@@ -172,4 +172,4 @@ def sample_posterior(
     """
     _check_num_samples(num_samples)
     mean, cov = posterior(kernel, X, y, noise, X_test)
-    return _mvn_samples(key, mean, cov, num_samples, jitter)
+    return mvn_samples(key, mean, cov, num_samples, jitter)

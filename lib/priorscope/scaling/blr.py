@@ -31,7 +31,7 @@ import numpyro.distributions as dist
 
 from priorscope import _checks as _c
 from priorscope._checks import check_in_range, check_int, check_ndim, check_positive
-from priorscope.scaling.selection import SelectionGeometry
+from priorscope.scaling.selection_theory import SelectionGeometry
 
 __all__ = [
     "BLRPosterior",

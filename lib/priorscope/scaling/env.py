@@ -19,8 +19,9 @@ The same two-state Markov chain drives a *completer* (the annotator of Math-Shep
 of its own skill :math:`c`, so the success probability of a rollout from any prefix has a closed form
 (:func:`completion_success_prob`), and a simulated *judge* flags each correct step with false-alarm rate
 :math:`f_J` and each wrong step with hit rate :math:`a_J` (:func:`judge_first_error`). :func:`step_features`
-gives every step the noisy evidence a process reward model (PRM) reads. :func:`token_signals` is the
-token-level stream used for partial rewards (early rejection).
+gives every step the noisy evidence a process reward model (PRM) reads. The token-level stream used for partial rewards
+lives in :mod:`~priorscope.scaling.early_rejection`, the tree of candidate steps in
+:mod:`~priorscope.scaling.tree_search`.
 
 References:
     Wang et al. (2024), Math-Shepherd, arXiv:2312.08935 (MC step labels).
@@ -65,11 +66,6 @@ __all__ = [
     "judge_first_error",
     "judge_first_error_pmf",
     "step_features",
-    "token_signals",
-    "partial_means",
-    "partial_and_full_rewards",
-    "NODE_FEATURE_NAMES",
-    "expand_candidates",
 ]
 
 
@@ -425,109 +421,3 @@ def step_features(key: jax.Array, traj: Trajectory, difficulty: jax.Array, spec:
     diff = jnp.broadcast_to(jnp.asarray(difficulty, float), (num_steps,))
     cols = [local, jax.lax.cummax(local), state, answer, position, diff, is_final, check, backref]
     return jnp.stack(cols, axis=-1)
-
-
-def token_signals(key: jax.Array, quality: jax.Array, num_tokens: int, noise: jax.Array, late: jax.Array) -> jax.Array:
-    """Token-level reward stream of one step of latent quality q (early rejection with partial rewards).
-
-    Token i emits :math:`q\\,m_i + \\eta_i` with :math:`\\eta_i \\sim N(0, \\sigma^2)`; :math:`m_i = 1` for an
-    ordinary step and, for a *late-reveal* step (``late`` true), :math:`m_i = 0` except on the last eighth of the
-    tokens, where it is 8 so that the full-step mean is the same q. Returns (num_tokens,).
-    """
-    num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
-    noise = _c.check_positive("noise", noise)
-    i = jnp.arange(num_tokens)
-    tail = max(num_tokens // 8, 1)
-    reveal = jnp.where(i >= num_tokens - tail, num_tokens / tail, 0.0)
-    mult = jnp.where(late, reveal, 1.0)
-    return quality * mult + noise * jax.random.normal(key, (num_tokens,))
-
-
-def partial_means(tokens: jax.Array, taus: jax.Array) -> jax.Array:
-    """Partial reward after τ tokens: the mean of the first τ token signals, for each τ in ``taus``.
-
-    Args:
-        tokens: (..., L) token signals.
-        taus: (k,) ints in [1, L].
-
-    Returns:
-        (..., k) running means.
-    """
-    taus = _c.check_in_range("taus", taus, 1, jnp.shape(tokens)[-1])
-    csum = jnp.cumsum(tokens, axis=-1)
-    taus = jnp.asarray(taus)
-    return jnp.take(csum, taus - 1, axis=-1) / taus
-
-
-def partial_and_full_rewards(
-    key: jax.Array, quality: jax.Array, num_tokens: int, tau: jax.Array, noise: jax.Array, late: jax.Array
-) -> tuple[jax.Array, jax.Array]:
-    r"""(mean of the first τ tokens, mean of all L tokens) of one :func:`token_signals` stream, in O(1).
-
-    The pair has exactly the law it has under :func:`token_signals`: the signal part is deterministic and the
-    noise sums form a Brownian path, so the full noise sum :math:`W_L = \sigma\sqrt L z_1` is drawn first and
-    :math:`W_\tau \mid W_L \sim N(\tfrac{\tau}{L} W_L, \sigma^2 \tfrac{\tau (L - \tau)}{L})` (a Brownian
-    bridge). Drawing the full sum first keeps the full reward identical across τ for one key (common random
-    numbers when comparing partial lengths). ``tau`` may be traced (an int or float in [1, L]); ``quality`` and
-    ``late`` may be arrays of one shape (one stream each).
-    """
-    num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
-    tau = _c.check_in_range("tau", tau, 1, num_tokens)
-    noise = _c.check_positive("noise", noise)
-    z = jax.random.normal(key, (2,) + jnp.shape(quality))
-    return _bridge_rewards(z[0], z[1], quality, num_tokens, tau, noise, late)
-
-
-def _bridge_rewards(z_full, z_bridge, quality, num_tokens, tau, noise, late):
-    """Partial and full means from two standard normals (elementwise; see :func:`partial_and_full_rewards`)."""
-    tail = max(num_tokens // 8, 1)
-    mult = num_tokens / tail
-    tau = jnp.asarray(tau, float)
-    revealed = jnp.where(late, mult * jnp.maximum(0.0, tau - (num_tokens - tail)), tau)
-    w_full = noise * jnp.sqrt(num_tokens) * z_full
-    bridge_sd = noise * jnp.sqrt(jnp.maximum(tau * (num_tokens - tau) / num_tokens, 0.0))
-    w_tau = tau / num_tokens * w_full + bridge_sd * z_bridge
-    partial = (quality * revealed + w_tau) / tau
-    full = (quality * num_tokens + w_full) / num_tokens
-    return partial, full
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# A tree of candidate steps (AlphaMath-style search)
-# ----------------------------------------------------------------------------------------------------------------
-
-NODE_FEATURE_NAMES = ("evidence", "style", "depth", "difficulty")
-
-
-def expand_candidates(
-    key: jax.Array,
-    env: ReasoningEnv,
-    difficulty: jax.Array,
-    on_track: jax.Array,
-    depth: jax.Array,
-    num_candidates: int,
-    policy_signal: jax.Array,
-    value_signal: jax.Array,
-) -> tuple[jax.Array, jax.Array, jax.Array]:
-    """The policy proposes ``num_candidates`` next steps from a node (step ``depth`` + 1 of T).
-
-    From an on-track node each candidate is right with probability 1 − p(δ, s); from an off-track node it gets
-    back on track with probability r. The policy's logit for a candidate is ``policy_signal``·(±1) + style, where
-    the style ~ N(0, 1) is a trait the policy likes but that is unrelated to correctness (+ if the candidate is
-    on track). A value model sees the child's node features :data:`NODE_FEATURE_NAMES`: the evidence
-    ``value_signal``·(±1) + N(0, 1), the style, the new depth / T and δ.
-
-    Returns:
-        (on_track (K,), logits (K,), features (K, 4)) of the children.
-    """
-    num_candidates = _c.check_int("num_candidates", num_candidates, min_value=1)
-    u = jax.random.uniform(key, (3, num_candidates))
-    p = step_error_prob(difficulty, env.skill)
-    on = jnp.where(on_track, u[0] >= p, u[0] < env.self_correct)
-    sign = 2.0 * on - 1.0
-    z = jax.scipy.special.ndtri(jnp.clip(u[1:], 1e-7, 1 - 1e-7))
-    logits = policy_signal * sign + z[0]
-    d = jnp.broadcast_to((depth + 1.0) / env.num_steps, (num_candidates,))
-    delta = jnp.broadcast_to(difficulty, (num_candidates,))
-    feats = jnp.stack([value_signal * sign + z[1], z[0], d, delta], axis=-1)
-    return on, logits, feats

@@ -4,6 +4,9 @@ from priorscope.sdp.dp import DPSolution as DPSolution
 from priorscope.sdp.dp import policy_iteration as policy_iteration
 from priorscope.sdp.dp import simulate_policy as simulate_policy
 from priorscope.sdp.dp import value_iteration as value_iteration
+from priorscope.sdp.experiments import MODELS as MODELS
+from priorscope.sdp.experiments import Replicate as Replicate
+from priorscope.sdp.experiments import fisheries_replicate as fisheries_replicate
 from priorscope.sdp.fisheries import AlleeParams as AlleeParams
 from priorscope.sdp.fisheries import BayesLinearFit as BayesLinearFit
 from priorscope.sdp.fisheries import allee_growth as allee_growth
@@ -15,9 +18,6 @@ from priorscope.sdp.fisheries import normal_transition as normal_transition
 from priorscope.sdp.fisheries import observation_pairs as observation_pairs
 from priorscope.sdp.fisheries import parametric_transition as parametric_transition
 from priorscope.sdp.fisheries import simulate_unharvested as simulate_unharvested
-from priorscope.sdp.study import MODELS as MODELS
-from priorscope.sdp.study import Replicate as Replicate
-from priorscope.sdp.study import fisheries_replicate as fisheries_replicate
 
 __all__ = [
     "DPSolution",

@@ -13,7 +13,7 @@ from priorscope import config
 from priorscope.scaling.advantages import make_direction_flip_bandit, train_canon_family
 from priorscope.scaling.blr import judge_geometry
 from priorscope.scaling.judges import discretized_judge, expected_score, mixing_pair, observed_scores
-from priorscope.scaling.selection import best_of_k_curve, best_of_k_error, random_pick_error
+from priorscope.scaling.selection_theory import best_of_k_curve, best_of_k_error, random_pick_error
 from priorscope.viz.controls import Choice, FloatSlider, IntSlider
 from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
