@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 SUBPACKAGES = {
+    "amortized": "test_amortized",
     "bayes": "test_bayes",
     "bo": "test_bo",
     "diffusion": "test_diffusion",
