@@ -28,7 +28,6 @@ LATENCY = ROOT / "benchmarks" / "results" / "panel_latency.json"
 B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
 E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
 PLANNED = [
-    ("t06", "Foundations", "Tiny transformers: attention, set models, an optax training loop"),
     ("07", B, "Scale Mixtures of Neural Network Gaussian Processes"),
     ("08", B, "All You Need is a Good Functional Prior for Bayesian Deep Learning"),
     ("09", B, "A theory of representation learning: deep kernel machines"),

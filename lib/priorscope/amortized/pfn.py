@@ -46,6 +46,13 @@ def init_pfn(
     )
 
 
+def _check_num_context(name, value, upper):
+    """``value`` itself when traced; a concrete value must be an int in ``[0, upper]``."""
+    if isinstance(value, jax.core.Tracer):
+        return value
+    return check_int(name, value, min_value=0, max_value=upper)
+
+
 def _tokens(x, y, num_context):
     is_ctx = (jnp.arange(x.shape[0]) < num_context).astype(x.dtype)
     return jnp.stack([x, y * is_ctx, is_ctx], axis=-1), is_ctx.astype(bool)
@@ -57,17 +64,31 @@ def _forward(params, x, y, num_context):
     return nn.transformer(params, tokens, mask)
 
 
-def pfn_logits(params, x_ctx, y_ctx, x_qry) -> jax.Array:
-    """Bar-distribution logits ``(Q, K)`` for queries ``x_qry (Q,)`` given the context ``(x_ctx, y_ctx)`` ``(n,)``."""
+def pfn_logits(params, x_ctx, y_ctx, x_qry, num_context=None) -> jax.Array:
+    """Bar-distribution logits ``(Q, K)`` for queries ``x_qry (Q,)`` given the context ``(x_ctx, y_ctx)`` ``(n,)``.
+
+    ``num_context`` (may be traced, e.g. a slider) keeps only the first ``num_context`` context points; the others
+    are then ignored exactly (they become masked-out positions), which lets one compiled function serve every
+    context size.
+    """
     check_type("params", params, nn.TransformerParams, "TransformerParams from init_pfn")
     x_ctx, y_ctx, x_qry = (jnp.asarray(a, float) for a in (x_ctx, y_ctx, x_qry))
     check_ndim("x_ctx", x_ctx, 1)
     check_same_shape("x_ctx", x_ctx, "y_ctx", y_ctx)
     check_ndim("x_qry", x_qry, 1)
     n = x_ctx.shape[0]
+    if num_context is None:
+        x = jnp.concatenate([x_ctx, x_qry])
+        y = jnp.concatenate([y_ctx, jnp.zeros_like(x_qry)])
+        return _forward(params, x, y, n)[n:]
+    num_context = _check_num_context("num_context", num_context, n)
+    # put the queries first among the non-context positions: context = the first num_context of x_ctx
     x = jnp.concatenate([x_ctx, x_qry])
     y = jnp.concatenate([y_ctx, jnp.zeros_like(x_qry)])
-    return _forward(params, x, y, n)[n:]
+    is_ctx = jnp.arange(x.shape[0]) < num_context
+    tokens = jnp.stack([x, y * is_ctx, is_ctx.astype(x.dtype)], axis=-1)
+    mask = is_ctx[None, :] | jnp.eye(x.shape[0], dtype=bool)
+    return nn.transformer(params, tokens, mask)[n:]
 
 
 def pfn_nll(params, borders, x_ctx, y_ctx, x_qry, y_qry) -> jax.Array:
