@@ -22,7 +22,7 @@ def _gauss_logits(borders):
 def test_bar_density_integrates_to_one_and_matches_cdf():
     borders = jnp.array([-1.0, -0.3, 0.0, 0.2, 0.9, 1.5])
     logits = jax.random.normal(KEY, (5,))
-    grid = jnp.linspace(-30, 30, 400_001)
+    grid = jnp.linspace(-30, 30, 120_001)
     dens = jnp.exp(am.bar_log_prob(logits, borders, grid))
     assert float(jnp.trapezoid(dens, grid)) == pytest.approx(1.0, abs=1e-4)
     for y in (-2.0, -0.5, 0.1, 1.2, 3.0):
@@ -144,7 +144,7 @@ def test_gmm_kl_mc_is_zero_for_equal_and_matches_gaussian_kl():
     q = (jnp.ones(1), jnp.array([1.0]), jnp.array([2.0]))
     assert float(am.gmm_kl_mc(KEY, p, p, 1000)) == pytest.approx(0.0, abs=1e-6)
     exact = 0.5 * (2.0 + 1.0 - 1.0 - np.log(2.0))  # KL(N(1, 2) || N(0, 1))
-    assert float(am.gmm_kl_mc(KEY, q, p, 200_000)) == pytest.approx(exact, abs=0.01)
+    assert float(am.gmm_kl_mc(KEY, q, p, 50_000)) == pytest.approx(exact, abs=0.02)
 
 
 def test_untrained_dt_returns_the_prior_and_is_equivariant_over_components():

@@ -142,7 +142,8 @@ def make_dt_panel(params: Any = None) -> Panel:
         params, _, _ = am.load_checkpoint("dt_gmm")
     grid = jnp.linspace(-6.0, 6.0, 241)
 
-    def compute(weight_1: Any, mean_1: Any, mean_2: Any, var_1: Any, var_2: Any, z: Any) -> Any:
+    def compute(key: Any, weight_1: Any, mean_1: Any, mean_2: Any, var_1: Any, var_2: Any, z: Any) -> Any:
+        del key  # deterministic: the panel is not random
         w = jnp.stack([weight_1, 1.0 - weight_1])
         m = jnp.stack([mean_1, mean_2])
         v = jnp.stack([var_1, var_2])
