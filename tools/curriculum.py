@@ -28,10 +28,7 @@ LATENCY = ROOT / "benchmarks" / "results" / "panel_latency.json"
 B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
 E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
 PLANNED = [
-    ("t06", "Foundations", "Tiny transformers: attention, set models, an optax training loop"),
-    ("14", C, "Transformers Can Do Bayesian Inference"),
     ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
-    ("16", C, "Distribution Transformers: Fast Approximate Bayesian Inference"),
     ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
 ]
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")

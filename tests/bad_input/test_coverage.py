@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 SUBPACKAGES = {
+    "amortized": "test_amortized",
     "bayes": "test_bayes",
     "bnn": "test_bnn",
     "bo": "test_bo",
