@@ -94,7 +94,12 @@ def gmm_sample(key, weights, means, variances, num_samples: int) -> jax.Array:
     return means[comp] + jnp.sqrt(variances[comp]) * jax.random.normal(kn, (num_samples,))
 
 
-def gmm_kl_mc(key, q, p, num_samples: int = 10_000) -> jax.Array:
+def gmm_kl_mc(
+    key: jax.Array,
+    q: tuple[jax.Array, jax.Array, jax.Array],
+    p: tuple[jax.Array, jax.Array, jax.Array],
+    num_samples: int = 10_000,
+) -> jax.Array:
     """Monte Carlo ``KL(q ‖ p) ≈ mean_i [log q(x_i) − log p(x_i)]``, ``x_i ~ q``; ``q``, ``p`` are
     ``(weights, means, variances)`` triples of one 1-D GMM each."""
     x = gmm_sample(key, *q, num_samples)

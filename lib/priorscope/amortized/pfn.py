@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 
 from priorscope import nn
-from priorscope._checks import check_int, check_ndim, check_same_shape, check_type
+from priorscope._checks import check_int, check_ndim, check_same_shape, check_type, is_concrete
 from priorscope.amortized.bar import bar_log_prob
 
 __all__ = ["init_pfn", "make_pfn_loss", "pfn_logits", "pfn_nll"]
@@ -48,7 +48,7 @@ def init_pfn(
 
 def _check_num_context(name, value, upper):
     """``value`` itself when traced; a concrete value must be an int in ``[0, upper]``."""
-    if isinstance(value, jax.core.Tracer):
+    if not is_concrete(value):
         return value
     return check_int(name, value, min_value=0, max_value=upper)
 

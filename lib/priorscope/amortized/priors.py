@@ -97,7 +97,7 @@ def gp_exact_log_pred(x_ctx, y_ctx, x_qry, y_qry, *, lengthscale=0.25, variance=
     noise = check_positive("noise", noise)
     if x_ctx.shape[0] == 0:
         return jax.scipy.stats.norm.logpdf(y_qry, 0.0, jnp.sqrt(variance + noise))
-    kernel = gp.RBF(lengthscale=lengthscale, variance=variance)
+    kernel = gp.RBF(lengthscale=jnp.asarray(lengthscale), variance=jnp.asarray(variance))
     mean, var = gp.posterior(kernel, x_ctx, y_ctx, noise, x_qry, full_cov=False)
     return jax.scipy.stats.norm.logpdf(y_qry, mean, jnp.sqrt(jnp.maximum(var, 0.0) + noise))
 

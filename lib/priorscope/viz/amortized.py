@@ -97,7 +97,8 @@ def make_pfn_panel(params: Any = None, borders: Any = None, *, max_context: int 
         hi = am.bar_quantile(logits, borders, 0.95, num_iter=30)
         used = jnp.arange(max_context) < num_context
         noise = jnp.where(used, 0.01, 1e6)  # unused context points get infinite noise: exactly ignored
-        mean, var = gp.posterior(gp.RBF(lengthscale=0.25, variance=1.0), xc, yc, noise, grid, full_cov=False)
+        kernel = gp.RBF(lengthscale=jnp.asarray(0.25), variance=jnp.asarray(1.0))
+        mean, var = gp.posterior(kernel, xc, yc, noise, grid, full_cov=False)
         sd = jnp.sqrt(jnp.maximum(var, 0.0) + 0.01)
         band = {"gp_lo": mean - 1.645 * sd, "gp_hi": mean + 1.645 * sd}
         return {"dens": jnp.minimum(dens.T, 3.0), "lo": lo, "hi": hi, "mean": mean, **band,
