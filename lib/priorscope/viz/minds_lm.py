@@ -42,8 +42,9 @@ def make_prior_influence_panel(models: Sequence[pi.PriorLM], name: str = "33.pri
 
     def compute(key: Any, model: Any, control: bool, correction: Any, true_count: Any) -> Any:
         params = jax.tree_util.tree_map(lambda a: a[model], stacked)
-        token = pi.TOKENS["CTRL" if control else "BOS"]
-        acc, probs = pi._accuracy(key, params, prior, n, _PER_ANSWER, token, correction)
+        model_at = pi.PriorLM(params, prior, n, models[0].losses)  # the public entry point checks the traced correction
+        prompt = "CTRL" if control else "BOS"
+        acc, probs = pi.count_accuracy(key, model_at, _PER_ANSWER, prompt=prompt, correction=correction)
         return {"acc": acc, "dist": probs[true_count]}
 
     def setup(fig: Figure) -> None:
