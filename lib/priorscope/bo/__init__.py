@@ -21,6 +21,7 @@ from priorscope.bo.loop import BOInfo as BOInfo
 from priorscope.bo.loop import BOState as BOState
 from priorscope.bo.loop import GridProblem as GridProblem
 from priorscope.bo.loop import acquisition_scores as acquisition_scores
+from priorscope.bo.loop import grid_bo as grid_bo
 from priorscope.bo.loop import grid_posterior as grid_posterior
 from priorscope.bo.loop import init as init
 from priorscope.bo.loop import run as run
@@ -40,6 +41,7 @@ from priorscope.bo.surrogates import relu_net_outputs as relu_net_outputs
 from priorscope.bo.switching import SwitchInfo as SwitchInfo
 from priorscope.bo.switching import SwitchState as SwitchState
 from priorscope.bo.switching import batch_size as batch_size
+from priorscope.bo.switching import switching_bo as switching_bo
 from priorscope.bo.switching import switching_init as switching_init
 from priorscope.bo.switching import switching_run as switching_run
 from priorscope.bo.switching import switching_step as switching_step
@@ -59,6 +61,7 @@ __all__ = [
     "BOState",
     "GridProblem",
     "acquisition_scores",
+    "grid_bo",
     "grid_posterior",
     "init",
     "run",
@@ -80,6 +83,7 @@ __all__ = [
     "SwitchInfo",
     "SwitchState",
     "batch_size",
+    "switching_bo",
     "switching_init",
     "switching_run",
     "switching_step",

@@ -32,6 +32,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
+from priorscope import iterate
 from priorscope._checks import check_choice, check_int, check_nonnegative, check_positive, is_concrete
 from priorscope.bo import acquisitions as acq
 from priorscope.gp.kernels import Kernel
@@ -45,6 +46,7 @@ __all__ = [
     "acquisition_scores",
     "init",
     "step",
+    "grid_bo",
     "run",
 ]
 
@@ -315,6 +317,57 @@ def step(
     return observe(k_obs, state, problem, idx)
 
 
+def grid_bo(
+    problem: GridProblem,
+    kernel: Kernel,
+    noise_var,
+    *,
+    num_init: int,
+    acquisition: str | jax.Array = "ei",
+    beta=2.0,
+    num_samples: int = 32,
+    choices: tuple[str, ...] | None = None,
+) -> iterate.Iterative:
+    """The BO loop as an :class:`~priorscope.iterate.Iterative` pair, for :func:`priorscope.iterate.run`.
+
+    ``init(key) -> BOState`` is :func:`init` with ``num_init`` random points; ``step(key, state) -> (state, info)``
+    is :func:`step` with every other argument closed over (see :func:`step` for their meaning).
+
+    Example:
+        >>> import jax
+        >>> from priorscope import bo, gp, iterate
+        >>> algo = bo.grid_bo(bo.forrester(30), gp.RBF(0.2), 1e-4, num_init=2, acquisition="ucb")
+        >>> state, info = iterate.run(jax.random.key(1), algo, algo.init(jax.random.key(0)), 4)
+        >>> info.index.shape
+        (4,)
+    """
+    problem = check_problem(problem)
+    if not isinstance(kernel, Kernel):
+        raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
+    noise_var = check_positive("noise_var", noise_var)
+    num_init = check_int("num_init", num_init, min_value=1, max_value=problem.f.shape[0])
+    if choices is None:
+        check_choice("acquisition", acquisition, ACQUISITIONS)
+
+    def init_fn(key) -> BOState:
+        return init(key, problem, num_init)
+
+    def step_fn(key, state: BOState) -> tuple[BOState, BOInfo]:
+        return step(
+            key,
+            state,
+            problem,
+            kernel,
+            noise_var,
+            acquisition=acquisition,
+            beta=beta,
+            num_samples=num_samples,
+            choices=choices,
+        )
+
+    return iterate.Iterative(init_fn, step_fn)
+
+
 def run(
     key,
     problem: GridProblem,
@@ -329,17 +382,16 @@ def run(
 ) -> tuple[BOState, BOInfo]:
     """``init`` then ``num_steps`` steps in one ``lax.scan`` (jit and vmap over keys from outside).
 
+    This is :func:`grid_bo` driven by :func:`priorscope.iterate.run`: the first half of ``split(key)`` makes the
+    initial design, the second the steps' keys.
+
     Returns:
         ``(final_state, info)`` with every :class:`BOInfo` field stacked to shape ``(num_steps,)``.
     """
-    problem = check_problem(problem)
-    noise_var = check_positive("noise_var", noise_var)
     num_steps = check_int("num_steps", num_steps, min_value=1)
-    check_choice("acquisition", acquisition, ACQUISITIONS)
+    algorithm = grid_bo(
+        problem, kernel, noise_var, num_init=num_init, acquisition=acquisition, beta=beta, num_samples=num_samples
+    )
     k_init, k_loop = jax.random.split(key)
-    state = init(k_init, problem, num_init)
-
-    def body(s, k):
-        return step(k, s, problem, kernel, noise_var, acquisition=acquisition, beta=beta, num_samples=num_samples)
-
-    return jax.lax.scan(body, state, jax.random.split(k_loop, num_steps))
+    final, info = iterate.run(k_loop, algorithm, algorithm.init(k_init), num_steps)
+    return final, info
