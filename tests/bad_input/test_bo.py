@@ -27,6 +27,12 @@ def _run(**kw):
     return bo.run(KEY, PROB, R, 1e-4, **args)
 
 
+def _belief(**kw):
+    fields = dict(mean=M, cov=C, observed=jnp.array([True, False, False]), noise_var=jnp.asarray(0.1))
+    fields.update(kw)
+    return bo.GridBelief(**fields)
+
+
 def _grid_bo_run(noise_var):
     algo = bo.grid_bo(PROB, R, noise_var, num_init=2)
     return iterate.run(KEY, algo, algo.init(KEY), 2)
@@ -66,6 +72,24 @@ CASES = [
     Case("grid_bo", "acquisition", lambda: bo.grid_bo(PROB, R, 1e-4, num_init=2, acquisition="eii"), "did you mean"),
     Case("grid_bo", "kernel", lambda: bo.grid_bo(PROB, lambda a, b: 0.0, 1e-4, num_init=2)),
     Case.jit("grid_bo", "noise_var", lambda: jax.jit(lambda n: _grid_bo_run(n))(-1.0)),
+    Case(
+        "AcquisitionParams",
+        "num_samples",
+        lambda: bo.acquisitions.REGISTRY["mes"](KEY, _belief(), bo.AcquisitionParams(num_samples=0)),
+    ),
+    Case(
+        "AcquisitionParams", "beta", lambda: bo.acquisitions.REGISTRY["ucb"](KEY, _belief(), bo.AcquisitionParams(-1.0))
+    ),
+    Case(
+        "GridBelief",
+        "observed",
+        lambda: bo.acquisitions.REGISTRY["noisy_ei"](KEY, _belief(observed=jnp.zeros(3, bool)), bo.AcquisitionParams()),
+    ),
+    Case(
+        "GridBelief",
+        "cov",
+        lambda: bo.acquisitions.REGISTRY["kg"](KEY, _belief(cov=jnp.eye(4)), bo.AcquisitionParams()),
+    ),
     Case("forrester", "num_points", lambda: bo.forrester(1)),
     Case("forrester", "noise_std", lambda: bo.forrester(10, noise_std=-0.1)),
     Case("gramacy_lee", "noise_std", lambda: bo.gramacy_lee(10, noise_std=NAN)),

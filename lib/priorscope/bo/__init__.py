@@ -1,10 +1,14 @@
 """Bayesian optimisation on finite candidate grids.
 
 Acquisitions (EI, log-EI, PI, UCB, exact knowledge gradient, Frazier's noisy EI, Thompson sampling, max-value
-entropy search), the BO loop as ``init``/``step`` over NamedTuples with regret bookkeeping, the rarely-switching
-GP-UCB of Calandriello et al. (2022), test problems, and the neural-network surrogates of notebook 03.
+entropy search; the loop calls each the same way, ``score(key, belief, params)``, through
+``bo.acquisitions.REGISTRY``), the BO loop as an ``init``/``step`` pair run by :func:`priorscope.iterate.run` with
+regret bookkeeping, the rarely-switching GP-UCB of Calandriello et al. (2022), test problems, and the
+neural-network surrogates of notebook 03.
 """
 
+from priorscope.bo.acquisitions import AcquisitionParams as AcquisitionParams
+from priorscope.bo.acquisitions import GridBelief as GridBelief
 from priorscope.bo.acquisitions import expected_improvement as expected_improvement
 from priorscope.bo.acquisitions import expected_max_affine as expected_max_affine
 from priorscope.bo.acquisitions import knowledge_gradient as knowledge_gradient
@@ -47,6 +51,8 @@ from priorscope.bo.switching import switching_run as switching_run
 from priorscope.bo.switching import switching_step as switching_step
 
 __all__ = [
+    "AcquisitionParams",
+    "GridBelief",
     "expected_improvement",
     "expected_max_affine",
     "knowledge_gradient",
