@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 import pytest
 
-from priorscope import bo, gp
+from priorscope import bo, gp, iterate
 
 from ._cases import NAN, Case, ids, run
 
@@ -25,6 +25,17 @@ def _run(**kw):
     args = dict(num_init=2, num_steps=3)
     args.update(kw)
     return bo.run(KEY, PROB, R, 1e-4, **args)
+
+
+def _belief(**kw):
+    fields = dict(mean=M, cov=C, observed=jnp.array([True, False, False]), noise_var=jnp.asarray(0.1))
+    fields.update(kw)
+    return bo.GridBelief(**fields)
+
+
+def _grid_bo_run(noise_var):
+    algo = bo.grid_bo(PROB, R, noise_var, num_init=2)
+    return iterate.run(KEY, algo, algo.init(KEY), 2)
 
 
 CASES = [
@@ -57,6 +68,28 @@ CASES = [
     Case.jit("run", "noise_var", lambda: jax.jit(lambda n: bo.run(KEY, PROB, R, n, num_init=2, num_steps=2))(-1.0)),
     Case("BOInfo", "beta", lambda: _run(acquisition="ucb", beta=-1.0)),
     Case("step", "kernel", lambda: bo.step(KEY, bo.init(KEY, PROB, 2), PROB, lambda a, b: 0.0, 1e-4)),
+    Case("grid_bo", "num_init", lambda: bo.grid_bo(PROB, R, 1e-4, num_init=13)),
+    Case("grid_bo", "acquisition", lambda: bo.grid_bo(PROB, R, 1e-4, num_init=2, acquisition="eii"), "did you mean"),
+    Case("grid_bo", "kernel", lambda: bo.grid_bo(PROB, lambda a, b: 0.0, 1e-4, num_init=2)),
+    Case.jit("grid_bo", "noise_var", lambda: jax.jit(lambda n: _grid_bo_run(n))(-1.0)),
+    Case(
+        "AcquisitionParams",
+        "num_samples",
+        lambda: bo.acquisitions.REGISTRY["mes"](KEY, _belief(), bo.AcquisitionParams(num_samples=0)),
+    ),
+    Case(
+        "AcquisitionParams", "beta", lambda: bo.acquisitions.REGISTRY["ucb"](KEY, _belief(), bo.AcquisitionParams(-1.0))
+    ),
+    Case(
+        "GridBelief",
+        "observed",
+        lambda: bo.acquisitions.REGISTRY["noisy_ei"](KEY, _belief(observed=jnp.zeros(3, bool)), bo.AcquisitionParams()),
+    ),
+    Case(
+        "GridBelief",
+        "cov",
+        lambda: bo.acquisitions.REGISTRY["kg"](KEY, _belief(cov=jnp.eye(4)), bo.AcquisitionParams()),
+    ),
     Case("forrester", "num_points", lambda: bo.forrester(1)),
     Case("forrester", "noise_std", lambda: bo.forrester(10, noise_std=-0.1)),
     Case("gramacy_lee", "noise_std", lambda: bo.gramacy_lee(10, noise_std=NAN)),
@@ -105,6 +138,9 @@ CASES = [
     ),
     Case("batch_size", "switch_c", lambda: bo.batch_size(0.1, 0.1, 0.5)),
     Case("switching_init", "num_init", lambda: bo.switching_init(KEY, PROB, 0)),
+    Case("switching_bo", "switch_c", lambda: bo.switching_bo(PROB, R, 1e-4, 2.0, 0.5, num_init=2)),
+    Case("switching_bo", "rule", lambda: bo.switching_bo(PROB, R, 1e-4, 2.0, 2.0, num_init=2, rule="al"), "rule"),
+    Case("switching_bo", "problem", lambda: bo.switching_bo(PROB.X, R, 1e-4, 2.0, 2.0, num_init=2)),
     Case(
         "switching_run",
         "rule",

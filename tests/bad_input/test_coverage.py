@@ -13,6 +13,7 @@ SUBPACKAGES = {
     "discrete": "test_discrete",
     "gp": "test_gp",
     "inference": "test_inference",
+    "iterate": "test_iterate",
     "nn": "test_nn",
     "minds": "test_minds",
     "particles": "test_particles",

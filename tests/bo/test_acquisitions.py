@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from priorscope import bo
+from priorscope import bo, gp
 
 CASES = [(0.3, 0.5, 0.5), (-1.0, 2.0, 0.0), (1.0, 0.1, 0.2), (0.0, 1.0, 3.0)]
 
@@ -163,3 +163,44 @@ def test_acquisitions_jit_with_traced_values():
     ei, ucb = f(jnp.zeros(4), jnp.ones(4), 0.0, 1.5)
     np.testing.assert_allclose(ei, stats.norm.pdf(0.0))
     np.testing.assert_allclose(ucb, 1.5)
+
+
+def test_every_registered_acquisition_has_one_signature_and_matches_its_closed_form():
+    """REGISTRY[name](key, belief, params) equals the closed form called with its own arguments."""
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(6, 6))
+    cov = jnp.array(A @ A.T / 6 + 0.01 * np.eye(6))
+    mean = jnp.array(rng.normal(size=6))
+    observed = jnp.array([True, False, True, False, False, False])
+    belief = bo.GridBelief(mean, cov, observed, jnp.asarray(0.05))
+    params = bo.AcquisitionParams(beta=1.5, num_samples=8)
+    key = jax.random.key(2)
+    std = jnp.sqrt(jnp.diag(cov))
+    best = float(jnp.max(jnp.where(observed, mean, -jnp.inf)))
+    want = {
+        "ei": bo.expected_improvement(mean, std, best),
+        "log_ei": bo.log_expected_improvement(mean, std, best),
+        "pi": bo.probability_of_improvement(mean, std, best),
+        "ucb": bo.upper_confidence_bound(mean, std, 1.5),
+        "kg": bo.knowledge_gradient(mean, cov, 0.05),
+        "noisy_ei": bo.noisy_expected_improvement(mean, cov, 0.05, observed),
+        "thompson": bo.thompson_sample(key, mean, cov),
+        "mes": bo.max_value_entropy_search(key, mean, cov, std, 8),
+    }
+    assert tuple(bo.acquisitions.REGISTRY) == bo.ACQUISITIONS[:-1] == tuple(want)
+    for name, score in bo.acquisitions.REGISTRY.items():
+        np.testing.assert_allclose(score(key, belief, params), want[name], rtol=1e-12, atol=1e-14, err_msg=name)
+
+
+def test_a_user_written_acquisition_plugs_into_the_loop():
+    """Any function of the one signature drives bo.step and bo.run like a registered name."""
+    prob = bo.forrester(25, noise_std=0.05)
+    kern = gp.Matern52(lengthscale=0.2)
+    key = jax.random.key(4)
+
+    def my_ucb(k, belief, params):
+        return belief.mean + params.beta * belief.std
+
+    _, named = bo.run(key, prob, kern, 0.01, num_init=2, num_steps=6, acquisition="ucb", beta=1.0)
+    _, custom = bo.run(key, prob, kern, 0.01, num_init=2, num_steps=6, acquisition=my_ucb, beta=1.0)
+    np.testing.assert_array_equal(custom.index, named.index)

@@ -1,10 +1,14 @@
 """Bayesian optimisation on finite candidate grids.
 
 Acquisitions (EI, log-EI, PI, UCB, exact knowledge gradient, Frazier's noisy EI, Thompson sampling, max-value
-entropy search), the BO loop as ``init``/``step`` over NamedTuples with regret bookkeeping, the rarely-switching
-GP-UCB of Calandriello et al. (2022), test problems, and the neural-network surrogates of notebook 03.
+entropy search; the loop calls each the same way, ``score(key, belief, params)``, through
+``bo.acquisitions.REGISTRY``), the BO loop as an ``init``/``step`` pair run by :func:`priorscope.iterate.run` with
+regret bookkeeping, the rarely-switching GP-UCB of Calandriello et al. (2022), test problems, and the
+neural-network surrogates of notebook 03.
 """
 
+from priorscope.bo.acquisitions import AcquisitionParams as AcquisitionParams
+from priorscope.bo.acquisitions import GridBelief as GridBelief
 from priorscope.bo.acquisitions import expected_improvement as expected_improvement
 from priorscope.bo.acquisitions import expected_max_affine as expected_max_affine
 from priorscope.bo.acquisitions import knowledge_gradient as knowledge_gradient
@@ -21,6 +25,7 @@ from priorscope.bo.loop import BOInfo as BOInfo
 from priorscope.bo.loop import BOState as BOState
 from priorscope.bo.loop import GridProblem as GridProblem
 from priorscope.bo.loop import acquisition_scores as acquisition_scores
+from priorscope.bo.loop import grid_bo as grid_bo
 from priorscope.bo.loop import grid_posterior as grid_posterior
 from priorscope.bo.loop import init as init
 from priorscope.bo.loop import run as run
@@ -40,11 +45,14 @@ from priorscope.bo.surrogates import relu_net_outputs as relu_net_outputs
 from priorscope.bo.switching import SwitchInfo as SwitchInfo
 from priorscope.bo.switching import SwitchState as SwitchState
 from priorscope.bo.switching import batch_size as batch_size
+from priorscope.bo.switching import switching_bo as switching_bo
 from priorscope.bo.switching import switching_init as switching_init
 from priorscope.bo.switching import switching_run as switching_run
 from priorscope.bo.switching import switching_step as switching_step
 
 __all__ = [
+    "AcquisitionParams",
+    "GridBelief",
     "expected_improvement",
     "expected_max_affine",
     "knowledge_gradient",
@@ -59,6 +67,7 @@ __all__ = [
     "BOState",
     "GridProblem",
     "acquisition_scores",
+    "grid_bo",
     "grid_posterior",
     "init",
     "run",
@@ -80,6 +89,7 @@ __all__ = [
     "SwitchInfo",
     "SwitchState",
     "batch_size",
+    "switching_bo",
     "switching_init",
     "switching_run",
     "switching_step",

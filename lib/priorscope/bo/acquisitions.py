@@ -5,6 +5,11 @@ max-value entropy search) take the posterior mean and standard deviation at each
 one step ahead on a finite grid (knowledge gradient, noisy EI) take the joint posterior mean and covariance of
 the grid, because a new observation at ``x`` moves the posterior mean everywhere.
 
+Those closed forms keep their natural arguments. The BO loop calls them through :data:`REGISTRY`, where every
+acquisition has ONE signature, ``score(key, belief, params) -> scores``: ``belief`` is a :class:`GridBelief` (the
+grid posterior and which points were observed), ``params`` an :class:`AcquisitionParams` (UCB's β, MES's sample
+count). A user-written function of that signature plugs into :func:`priorscope.bo.step` the same way.
+
 References:
     Jones, Schonlau, Welch (1998). Efficient global optimization of expensive black-box functions. J. Glob. Opt.
     Frazier, Powell, Dayanik (2009). The knowledge-gradient policy for correlated normal beliefs. INFORMS J. Comp.
@@ -17,6 +22,8 @@ References:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +43,9 @@ __all__ = [
     "expected_max_affine",
     "max_value_entropy_search",
     "thompson_sample",
+    "GridBelief",
+    "AcquisitionParams",
+    "REGISTRY",
 ]
 
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -357,3 +367,91 @@ def max_value_entropy_search(key, mean, cov, std, num_samples: int) -> jax.Array
     pdf_over_cdf = jnp.exp(-0.5 * gamma**2 - _LOG_SQRT_2PI - log_cdf)
     val = 0.5 * gamma * pdf_over_cdf - log_cdf
     return jnp.where(pos, jnp.maximum(jnp.mean(val, axis=0), 0.0), 0.0)
+
+
+# ------------------------------------------------------------------------------- one signature for every acquisition
+class GridBelief(NamedTuple):
+    """What an acquisition reads: the GP posterior on a finite grid and where data were observed.
+
+    Attributes:
+        mean: posterior mean μ on the grid, shape ``(n,)``.
+        cov: posterior covariance Σ on the grid, shape ``(n, n)``.
+        observed: boolean ``(n,)``, True where the grid point was evaluated at least once.
+        noise_var: observation noise variance λ (scalar).
+    """
+
+    mean: jax.Array
+    cov: jax.Array
+    observed: jax.Array
+    noise_var: jax.Array
+
+    @property
+    def std(self) -> jax.Array:
+        """Posterior standard deviation σ = sqrt(max(diag Σ, 0)), shape ``(n,)``."""
+        return jnp.sqrt(jnp.clip(jnp.diag(self.cov), 0.0))
+
+    @property
+    def best(self) -> jax.Array:
+        """The incumbent f*: the largest posterior mean among observed points (the best observation as λ → 0)."""
+        return jnp.max(jnp.where(self.observed, self.mean, -jnp.inf))
+
+
+class AcquisitionParams(NamedTuple):
+    """Hyperparameters an acquisition may read (each reads only its own).
+
+    Attributes:
+        beta: UCB exploration weight β ≥ 0 (may be traced).
+        num_samples: max-value samples of MES, an int ≥ 1 (static: it fixes a shape).
+    """
+
+    beta: float | jax.Array = 2.0
+    num_samples: int = 32
+
+
+AcquisitionFn = Callable[[jax.Array, GridBelief, AcquisitionParams], jax.Array]
+"""``score(key, belief, params) -> scores`` of shape ``(n,)``, larger is better; ``key`` is used by the random ones."""
+
+
+def _ei(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return expected_improvement(belief.mean, belief.std, belief.best)
+
+
+def _log_ei(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return log_expected_improvement(belief.mean, belief.std, belief.best)
+
+
+def _pi(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return probability_of_improvement(belief.mean, belief.std, belief.best)
+
+
+def _ucb(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return upper_confidence_bound(belief.mean, belief.std, params.beta)
+
+
+def _kg(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return knowledge_gradient(belief.mean, belief.cov, belief.noise_var)
+
+
+def _noisy_ei(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return noisy_expected_improvement(belief.mean, belief.cov, belief.noise_var, belief.observed)
+
+
+def _thompson(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return thompson_sample(key, belief.mean, belief.cov)
+
+
+def _mes(key, belief: GridBelief, params: AcquisitionParams) -> jax.Array:
+    return max_value_entropy_search(key, belief.mean, belief.cov, belief.std, params.num_samples)
+
+
+REGISTRY: dict[str, AcquisitionFn] = {
+    "ei": _ei,
+    "log_ei": _log_ei,
+    "pi": _pi,
+    "ucb": _ucb,
+    "kg": _kg,
+    "noisy_ei": _noisy_ei,
+    "thompson": _thompson,
+    "mes": _mes,
+}
+"""Every named acquisition, each a ``score(key, belief, params) -> scores`` (see :class:`GridBelief`)."""

@@ -26,12 +26,13 @@ Example:
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
+from priorscope import iterate
 from priorscope._checks import check_choice, check_int, check_nonnegative, check_positive, is_concrete
 from priorscope.bo import acquisitions as acq
 from priorscope.gp.kernels import Kernel
@@ -45,10 +46,13 @@ __all__ = [
     "acquisition_scores",
     "init",
     "step",
+    "grid_bo",
     "run",
 ]
 
-ACQUISITIONS = ("ei", "log_ei", "pi", "ucb", "kg", "noisy_ei", "thompson", "mes", "random")
+ACQUISITIONS = (*acq.REGISTRY, "random")
+"""The acquisition names :func:`step` accepts: every scoring acquisition of :data:`~priorscope.bo.acquisitions.REGISTRY`
+and ``"random"``, the random-search baseline (a uniformly random grid point, no posterior)."""
 
 
 class GridProblem(NamedTuple):
@@ -143,17 +147,20 @@ def acquisition_scores(
     *,
     num_samples: int = 32,
     choices: tuple[str, ...] | None = None,
-):
-    """Score every grid point with the named acquisition (larger is better).
+) -> jax.Array:
+    """Score every grid point with an acquisition (larger is better).
 
-    The incumbent of EI/log-EI/PI is the largest posterior mean among evaluated points (the largest observation
-    when λ → 0).
+    Every acquisition is called the same way, ``score(key, belief, params)`` (see
+    :data:`~priorscope.bo.acquisitions.REGISTRY`), with ``belief = GridBelief(mean, cov, counts > 0, noise_var)``
+    and ``params = AcquisitionParams(beta, num_samples)``. The incumbent of EI/log-EI/PI is the largest posterior
+    mean among evaluated points (the largest observation when λ → 0).
 
     Args:
         key: PRNG key (used by ``"thompson"`` and ``"mes"``).
-        acquisition: one of :data:`ACQUISITIONS` except ``"random"`` (static); or, with ``choices``, an integer
-            index into ``choices`` that may be traced (dispatched with ``lax.switch``: changing it never
-            recompiles, and only the chosen acquisition runs).
+        acquisition: one of :data:`ACQUISITIONS` except ``"random"`` (static), or any function
+            ``score(key, belief, params) -> (n,)``; or, with ``choices``, an integer index into ``choices`` that may
+            be traced (dispatched with ``lax.switch``: changing it never recompiles, and only the chosen
+            acquisition runs).
         mean: posterior mean, shape ``(n,)``.
         cov: posterior covariance, shape ``(n, n)``.
         counts: evaluations per grid point, shape ``(n,)`` (at least one > 0 for the EI family).
@@ -167,33 +174,20 @@ def acquisition_scores(
     """
     if choices is not None:
         choices = _check_choices(choices, ACQUISITIONS[:-1])
-
-        def branch(name):
-            return lambda k, m, c, n, nv, b: acquisition_scores(k, name, m, c, n, nv, b, num_samples=num_samples)
-
         index = _check_index(acquisition, len(choices))
-        return jax.lax.switch(index, [branch(name) for name in choices], key, mean, cov, counts, noise_var, beta)
-    check_choice("acquisition", acquisition, ACQUISITIONS[:-1])
+    elif not callable(acquisition):
+        check_choice("acquisition", acquisition, ACQUISITIONS[:-1])
     noise_var = check_positive("noise_var", noise_var)
     beta = check_nonnegative("beta", beta)
-    std = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0))
-    observed = counts > 0
-    best = jnp.max(jnp.where(observed, mean, -jnp.inf))
-    if acquisition == "ei":
-        return acq.expected_improvement(mean, std, best)
-    if acquisition == "log_ei":
-        return acq.log_expected_improvement(mean, std, best)
-    if acquisition == "pi":
-        return acq.probability_of_improvement(mean, std, best)
-    if acquisition == "ucb":
-        return acq.upper_confidence_bound(mean, std, beta)
-    if acquisition == "kg":
-        return acq.knowledge_gradient(mean, cov, noise_var)
-    if acquisition == "noisy_ei":
-        return acq.noisy_expected_improvement(mean, cov, noise_var, observed)
-    if acquisition == "thompson":
-        return acq.thompson_sample(key, mean, cov)
-    return acq.max_value_entropy_search(key, mean, cov, std, num_samples)
+    belief = acq.GridBelief(jnp.asarray(mean), jnp.asarray(cov), jnp.asarray(counts) > 0, noise_var)
+    if choices is not None:
+
+        def branch(name):
+            return lambda k, b, bt: acq.REGISTRY[name](k, b, acq.AcquisitionParams(bt, num_samples))
+
+        return jax.lax.switch(index, [branch(name) for name in choices], key, belief, beta)
+    score = cast(acq.AcquisitionFn, acquisition) if callable(acquisition) else acq.REGISTRY[acquisition]
+    return score(key, belief, acq.AcquisitionParams(beta, num_samples))
 
 
 def _check_choices(choices, allowed) -> tuple[str, ...]:
@@ -275,7 +269,7 @@ def step(
     kernel: Kernel,
     noise_var,
     *,
-    acquisition: str | jax.Array = "ei",
+    acquisition: str | jax.Array | acq.AcquisitionFn = "ei",
     beta=2.0,
     num_samples: int = 32,
     choices: tuple[str, ...] | None = None,
@@ -288,8 +282,10 @@ def step(
         problem: the :class:`GridProblem`.
         kernel: GP prior covariance (a ``priorscope.gp`` kernel; its hyperparameters may be traced).
         noise_var: the model's noise variance λ > 0 (may differ from ``problem.noise_std**2``).
-        acquisition: one of :data:`ACQUISITIONS` (static); ``"random"`` is the random-search baseline. With
-            ``choices``: a (possibly traced) integer index into ``choices`` (see :func:`acquisition_scores`).
+        acquisition: one of :data:`ACQUISITIONS` (static); ``"random"`` is the random-search baseline; or any
+            ``score(key, belief, params) -> (n,)`` (the one acquisition signature, see
+            :data:`~priorscope.bo.acquisitions.REGISTRY`). With ``choices``: a (possibly traced) integer index into
+            ``choices`` (see :func:`acquisition_scores`).
         beta: UCB exploration weight (traced).
         num_samples: max-value samples for ``"mes"`` (static).
         choices: acquisition names an index ``acquisition`` selects from (``"random"`` not allowed).
@@ -297,7 +293,7 @@ def step(
     Returns:
         ``(new_state, info)``.
     """
-    if choices is None:
+    if choices is None and not callable(acquisition):
         check_choice("acquisition", acquisition, ACQUISITIONS)
     if not isinstance(kernel, Kernel):
         raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
@@ -315,6 +311,57 @@ def step(
     return observe(k_obs, state, problem, idx)
 
 
+def grid_bo(
+    problem: GridProblem,
+    kernel: Kernel,
+    noise_var,
+    *,
+    num_init: int,
+    acquisition: str | jax.Array | acq.AcquisitionFn = "ei",
+    beta=2.0,
+    num_samples: int = 32,
+    choices: tuple[str, ...] | None = None,
+) -> iterate.Iterative:
+    """The BO loop as an :class:`~priorscope.iterate.Iterative` pair, for :func:`priorscope.iterate.run`.
+
+    ``init(key) -> BOState`` is :func:`init` with ``num_init`` random points; ``step(key, state) -> (state, info)``
+    is :func:`step` with every other argument closed over (see :func:`step` for their meaning).
+
+    Example:
+        >>> import jax
+        >>> from priorscope import bo, gp, iterate
+        >>> algo = bo.grid_bo(bo.forrester(30), gp.RBF(0.2), 1e-4, num_init=2, acquisition="ucb")
+        >>> state, info = iterate.run(jax.random.key(1), algo, algo.init(jax.random.key(0)), 4)
+        >>> info.index.shape
+        (4,)
+    """
+    problem = check_problem(problem)
+    if not isinstance(kernel, Kernel):
+        raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
+    noise_var = check_positive("noise_var", noise_var)
+    num_init = check_int("num_init", num_init, min_value=1, max_value=problem.f.shape[0])
+    if choices is None and not callable(acquisition):
+        check_choice("acquisition", acquisition, ACQUISITIONS)
+
+    def init_fn(key) -> BOState:
+        return init(key, problem, num_init)
+
+    def step_fn(key, state: BOState) -> tuple[BOState, BOInfo]:
+        return step(
+            key,
+            state,
+            problem,
+            kernel,
+            noise_var,
+            acquisition=acquisition,
+            beta=beta,
+            num_samples=num_samples,
+            choices=choices,
+        )
+
+    return iterate.Iterative(init_fn, step_fn)
+
+
 def run(
     key,
     problem: GridProblem,
@@ -323,23 +370,22 @@ def run(
     *,
     num_init: int,
     num_steps: int,
-    acquisition: str = "ei",
+    acquisition: str | acq.AcquisitionFn = "ei",
     beta=2.0,
     num_samples: int = 32,
 ) -> tuple[BOState, BOInfo]:
     """``init`` then ``num_steps`` steps in one ``lax.scan`` (jit and vmap over keys from outside).
 
+    This is :func:`grid_bo` driven by :func:`priorscope.iterate.run`: the first half of ``split(key)`` makes the
+    initial design, the second the steps' keys.
+
     Returns:
         ``(final_state, info)`` with every :class:`BOInfo` field stacked to shape ``(num_steps,)``.
     """
-    problem = check_problem(problem)
-    noise_var = check_positive("noise_var", noise_var)
     num_steps = check_int("num_steps", num_steps, min_value=1)
-    check_choice("acquisition", acquisition, ACQUISITIONS)
+    algorithm = grid_bo(
+        problem, kernel, noise_var, num_init=num_init, acquisition=acquisition, beta=beta, num_samples=num_samples
+    )
     k_init, k_loop = jax.random.split(key)
-    state = init(k_init, problem, num_init)
-
-    def body(s, k):
-        return step(k, s, problem, kernel, noise_var, acquisition=acquisition, beta=beta, num_samples=num_samples)
-
-    return jax.lax.scan(body, state, jax.random.split(k_loop, num_steps))
+    final, info = iterate.run(k_loop, algorithm, algorithm.init(k_init), num_steps)
+    return final, info

@@ -28,11 +28,20 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from priorscope import iterate
 from priorscope._checks import check_choice, check_int, check_positive, is_concrete
 from priorscope.bo.loop import BOInfo, BOState, GridProblem, check_problem, grid_posterior, init, observe
 from priorscope.gp.kernels import Kernel
 
-__all__ = ["SwitchState", "SwitchInfo", "switching_init", "switching_step", "switching_run", "batch_size"]
+__all__ = [
+    "SwitchState",
+    "SwitchInfo",
+    "switching_init",
+    "switching_step",
+    "switching_bo",
+    "switching_run",
+    "batch_size",
+]
 
 RULES = ("variance", "always")
 
@@ -129,6 +138,40 @@ def switching_step(
     return new, SwitchInfo(info, switched, length)
 
 
+def switching_bo(
+    problem: GridProblem,
+    kernel: Kernel,
+    noise_var,
+    beta,
+    switch_c,
+    *,
+    num_init: int,
+    rule: str = "variance",
+) -> iterate.Iterative:
+    """Rarely-switching GP-UCB as an :class:`~priorscope.iterate.Iterative` pair, for
+    :func:`priorscope.iterate.run`.
+
+    ``init(key) -> SwitchState`` is :func:`switching_init`; ``step(key, state) -> (state, info)`` is
+    :func:`switching_step` with the other arguments closed over (see it for their meaning).
+    """
+    problem = check_problem(problem)
+    if not isinstance(kernel, Kernel):
+        raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
+    noise_var = check_positive("noise_var", noise_var)
+    beta = check_positive("beta", beta, allow_zero=True)
+    _check_switch_c(switch_c)
+    num_init = check_int("num_init", num_init, min_value=1, max_value=problem.f.shape[0])
+    check_choice("rule", rule, RULES)
+
+    def init_fn(key) -> SwitchState:
+        return switching_init(key, problem, num_init)
+
+    def step_fn(key, state: SwitchState) -> tuple[SwitchState, SwitchInfo]:
+        return switching_step(key, state, problem, kernel, noise_var, beta, switch_c, rule=rule)
+
+    return iterate.Iterative(init_fn, step_fn)
+
+
 def switching_run(
     key,
     problem: GridProblem,
@@ -141,21 +184,14 @@ def switching_run(
     num_steps: int,
     rule: str = "variance",
 ) -> tuple[SwitchState, SwitchInfo]:
-    """``switching_init`` then ``num_steps`` evaluations in one ``lax.scan``.
+    """``switching_init`` then ``num_steps`` evaluations in one ``lax.scan``: :func:`switching_bo` driven by
+    :func:`priorscope.iterate.run` (keys split as in :func:`priorscope.bo.run`).
 
     Returns:
         ``(final_state, info)`` with every info field of shape ``(num_steps,)``.
     """
-    problem = check_problem(problem)
-    noise_var = check_positive("noise_var", noise_var)
-    beta = check_positive("beta", beta, allow_zero=True)
-    _check_switch_c(switch_c)
     num_steps = check_int("num_steps", num_steps, min_value=1)
-    check_choice("rule", rule, RULES)
+    algorithm = switching_bo(problem, kernel, noise_var, beta, switch_c, num_init=num_init, rule=rule)
     k_init, k_loop = jax.random.split(key)
-    state = switching_init(k_init, problem, num_init)
-
-    def body(s, k):
-        return switching_step(k, s, problem, kernel, noise_var, beta, switch_c, rule=rule)
-
-    return jax.lax.scan(body, state, jax.random.split(k_loop, num_steps))
+    final, info = iterate.run(k_loop, algorithm, algorithm.init(k_init), num_steps)
+    return final, info

@@ -2,7 +2,8 @@
 
 The loss is a pure function ``loss_fn(params, key) -> scalar`` that draws its own batch from the key: a prior-fitted
 network samples fresh datasets from its prior, a language model picks random windows of a corpus closed over by the
-function. :func:`train_step` is one AdamW step; :func:`fit` scans ``chunk`` steps inside one compiled call and shows
+function. :func:`train_step` is one AdamW step (the pair runs through :func:`priorscope.iterate.run_keys`, the
+course's one init/step runner); :func:`fit` scans ``chunk`` steps inside one compiled call and shows
 a progress bar between chunks, so a minutes-long training reports progress without paying a Python round trip per
 step.
 
@@ -19,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from priorscope import config
+from priorscope import config, iterate
 from priorscope._checks import check_float, check_int
 
 __all__ = ["TrainState", "fit", "train_init", "train_step"]
@@ -99,14 +100,17 @@ def fit(
     chunk = min(check_int("chunk", chunk, min_value=1), num_steps)
     optimizer = _optimizer(learning_rate, num_steps, warmup, weight_decay)
 
+    algorithm = iterate.Iterative(
+        init=lambda p: train_init(p, optimizer), step=lambda k, s: train_step(s, k, loss_fn, optimizer)
+    )
+
     @jax.jit
     def run(state: TrainState, steps: jax.Array) -> tuple[TrainState, jax.Array]:
-        def body(s: TrainState, t: jax.Array) -> tuple[TrainState, jax.Array]:
-            return train_step(s, jax.random.fold_in(key, t), loss_fn, optimizer)
+        keys = jax.vmap(lambda t: jax.random.fold_in(key, t))(steps)
+        final, chunk_losses = iterate.run_keys(keys, algorithm, state)
+        return final, chunk_losses
 
-        return jax.lax.scan(body, state, steps)
-
-    state = train_init(params, optimizer)
+    state = algorithm.init(params)
     losses = []
     starts = range(0, num_steps, chunk)
     for start in config.progress(starts, total=len(starts), desc=desc):
