@@ -50,7 +50,9 @@ def test_vision_slots_equal_the_token_model_when_the_adapter_reads_colours_exact
     lm = jax.tree_util.tree_map(lambda a: a[0], vp.init_lms(KEY, np.arange(1), d_model=16, num_layers=2))
     weight = jnp.linalg.pinv(vp._encoder()) @ lm.embed[: vp.NUM_COLOURS]  # encoder vector -> colour embedding
     feats, question, answer, task = vp.sample_vision_batch(KEY, 3, noise=0.0)
-    grid = np.argmax(np.asarray(feats) @ np.asarray(vp._encoder()).T, -1)  # noiseless: the colour is recoverable
+    enc = np.asarray(vp._encoder())
+    grid = np.argmin(((np.asarray(feats)[:, :, None] - enc) ** 2).sum(-1), -1)  # noiseless: the nearest colour
+    assert np.allclose(np.asarray(feats), enc[grid])
     for i in range(feats.shape[0]):
         ours = vp._vision_logits(lm, weight, jnp.zeros(16), feats[i], question[i])
         toks = jnp.concatenate([jnp.array([T["BOS"]]), jnp.asarray(grid[i]), question[i]])

@@ -47,7 +47,7 @@ def make_visual_priors_panel(grid: vp.MixtureGrid | None = None, name: str = "34
     r_opts = tuple(f"{r:.2f}" for r in r_vals)
     v_opts = tuple(f"{v:.2f}" for v in v_vals)
 
-    def compute(r: Any, v: Any) -> Any:
+    def compute(key: Any, r: Any, v: Any) -> Any:
         return {
             "perc": perc[r, v],
             "reas": reas[r, v],
@@ -66,11 +66,13 @@ def make_visual_priors_panel(grid: vp.MixtureGrid | None = None, name: str = "34
         bars.line("base_r", [0.65, 1.35], [base[1]] * 2, color=COLORS[2], dash="--")
         bars.set(
             ylabel="accuracy",
-            ylim=(0, 1.05),
+            ylim=(0, 1.35),
+            yticks=[0.0, 0.25, 0.5, 0.75, 1.0],
             xlim=(-0.6, 1.6),
             xticks=[0.0, 1.0],
             xticklabels=["perception", "reasoning"],
-            legend="upper left",
+            legend="upper center",
+            legend_ncol=2,
         )
         for s in range(ns):
             curve.line(f"loss{s}", color=COLORS[s % len(COLORS)], label=f"seed {s}")
