@@ -7,6 +7,7 @@ import pytest
 
 from priorscope import nn
 from priorscope.minds import visual_priors as vp
+from priorscope.minds import visual_text as vt
 
 KEY = jax.random.key(0)
 T = vp.SCENE_TOKENS
@@ -41,7 +42,7 @@ def test_generic_text_follows_the_markov_chain():
     toks, weights = vp.sample_text_batch(KEY, [0.0, 0.0, 1.0], 4000)
     toks = np.asarray(toks)
     assert (toks[:, 0] == T["BOS"]).all() and (np.asarray(weights) == 1).all()
-    probs = np.asarray(jax.nn.softmax(vp._markov_logits(), -1))
+    probs = np.asarray(jax.nn.softmax(vt._markov_logits(), -1))
     first = np.bincount(toks[:, 1], minlength=len(T)) / toks.shape[0]
     assert np.abs(first - probs[T["BOS"]]).max() < 0.03
 

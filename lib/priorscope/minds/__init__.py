@@ -7,7 +7,8 @@
 * :mod:`~priorscope.minds.prior_influence`: a tiny causal language model whose errors track the answer's prior, a
   control token, layer probes and one-block fine-tuning (notebook 33);
 * :mod:`~priorscope.minds.visual_priors`: tiny LMs pre-trained on mixtures of reasoning, description and generic
-  text, frozen, with a linear adapter from a toy vision encoder; perception and reasoning probes (notebook 34).
+  text (:mod:`~priorscope.minds.visual_text`), frozen, with a linear adapter from a toy vision encoder; perception
+  and reasoning probes (notebook 34).
 """
 
 from priorscope.minds.consciousness import AttentionFit as AttentionFit
