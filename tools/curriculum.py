@@ -29,7 +29,6 @@ B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
 E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
 PLANNED = [
     ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
-    ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
 ]
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")
 _NAME = re.compile(r"^(t\d\d|\d\d)_[a-z0-9_]+\.md$")

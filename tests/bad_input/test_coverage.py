@@ -15,7 +15,7 @@ SUBPACKAGES = {
     "inference": "test_inference",
     "iterate": "test_iterate",
     "nn": "test_nn",
-    "minds": "test_minds",
+    "minds": ("test_minds", "test_visual_priors"),
     "particles": "test_particles",
     "scaling": "test_scaling",
     "sdp": "test_sdp",
@@ -23,9 +23,14 @@ SUBPACKAGES = {
 CORE = ("config", "claims", "metrics", "viz")
 
 
-def _covered(test_module: str) -> tuple[set[str], dict[str, str]]:
-    mod = importlib.import_module(f"{__package__}.{test_module}")
-    return {c.target for c in mod.CASES}, mod.EXEMPT
+def _covered(test_modules: str | tuple[str, ...]) -> tuple[set[str], dict[str, str]]:
+    targets: set[str] = set()
+    exempt: dict[str, str] = {}
+    for name in (test_modules,) if isinstance(test_modules, str) else test_modules:
+        mod = importlib.import_module(f"{__package__}.{name}")
+        targets |= {c.target for c in mod.CASES}
+        exempt |= mod.EXEMPT
+    return targets, exempt
 
 
 @pytest.mark.parametrize("sub", sorted(SUBPACKAGES) + list(CORE))

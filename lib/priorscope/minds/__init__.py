@@ -5,7 +5,10 @@
 * :mod:`~priorscope.minds.pvrnn`: PV-RNN, a variational RNN with adaptive posterior vectors, the meta-prior w and
   error regression (notebook 36);
 * :mod:`~priorscope.minds.prior_influence`: a tiny causal language model whose errors track the answer's prior, a
-  control token, layer probes and one-block fine-tuning (notebook 33).
+  control token, layer probes and one-block fine-tuning (notebook 33);
+* :mod:`~priorscope.minds.visual_priors`: tiny LMs pre-trained on mixtures of reasoning, description and generic
+  text (:mod:`~priorscope.minds.visual_text`), frozen, with a linear adapter from a toy vision encoder; perception
+  and reasoning probes (notebook 34).
 """
 
 from priorscope.minds.consciousness import AttentionFit as AttentionFit
@@ -49,6 +52,21 @@ from priorscope.minds.pvrnn import load_pvrnn_sweep as load_pvrnn_sweep
 from priorscope.minds.pvrnn import open_loop_prediction as open_loop_prediction
 from priorscope.minds.pvrnn import pvrnn_run as pvrnn_run
 from priorscope.minds.pvrnn import train_pvrnn as train_pvrnn
+from priorscope.minds.visual_priors import COLOURS as COLOURS
+from priorscope.minds.visual_priors import SCENE_TOKENS as SCENE_TOKENS
+from priorscope.minds.visual_priors import AdapterFit as AdapterFit
+from priorscope.minds.visual_priors import MixtureGrid as MixtureGrid
+from priorscope.minds.visual_priors import PretrainedLMs as PretrainedLMs
+from priorscope.minds.visual_priors import default_mixture_grid as default_mixture_grid
+from priorscope.minds.visual_priors import fit_adapters as fit_adapters
+from priorscope.minds.visual_priors import init_lms as init_lms
+from priorscope.minds.visual_priors import load_mixture_grid as load_mixture_grid
+from priorscope.minds.visual_priors import pretrain_lms as pretrain_lms
+from priorscope.minds.visual_priors import sample_text_batch as sample_text_batch
+from priorscope.minds.visual_priors import sample_vision_batch as sample_vision_batch
+from priorscope.minds.visual_priors import save_mixture_grid as save_mixture_grid
+from priorscope.minds.visual_priors import sequence_string as sequence_string
+from priorscope.minds.visual_priors import vqa_accuracy as vqa_accuracy
 
 __all__ = [
     "AttentionFit",
@@ -92,4 +110,19 @@ __all__ = [
     "token_string",
     "train_prior_lm",
     "zipf_prior",
+    "COLOURS",
+    "SCENE_TOKENS",
+    "AdapterFit",
+    "MixtureGrid",
+    "PretrainedLMs",
+    "default_mixture_grid",
+    "fit_adapters",
+    "init_lms",
+    "load_mixture_grid",
+    "pretrain_lms",
+    "sample_text_batch",
+    "sample_vision_batch",
+    "save_mixture_grid",
+    "sequence_string",
+    "vqa_accuracy",
 ]
