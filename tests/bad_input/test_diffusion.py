@@ -22,6 +22,10 @@ def _model():
     return gmm.denoiser(MIX, VP)
 
 
+def _init(*args):
+    return args
+
+
 CASES = [
     # raw constructors and schedules
     Case(
@@ -52,7 +56,7 @@ CASES = [
     Case("time_grid", "t_start", lambda: dfn.time_grid(VP, 8, t_start=1.5)),
     Case("time_grid", "t_end", lambda: dfn.time_grid(VP, 8, t_end=jnp.asarray(0.0))),
     Case.jit("time_grid", "t_start", lambda: jax.jit(lambda t: dfn.time_grid(VP, 8, t_start=t))(1.5)),
-    Case("time_grid", "steps", lambda: dfn.time_grid(VP, 0)),
+    Case("time_grid", "num_steps", lambda: dfn.time_grid(VP, 0)),
     Case("time_grid", "kind", lambda: dfn.time_grid(VP, 8, kind="logsrn"), match="did you mean"),
     Case("time_grid", "rho", lambda: dfn.time_grid(VP, 8, kind="edm", rho=-1.0)),
     # solvers
@@ -61,11 +65,41 @@ CASES = [
     Case.jit("integrate", "ts", lambda: jax.jit(lambda ts: dfn.integrate(_model(), XT, VP, ts))(TS.at[3].set(NAN))),
     Case("integrate", "x_T", lambda: dfn.integrate(_model(), XT.at[0, 0].set(NAN), VP, TS)),
     Case("integrate", "solver", lambda: dfn.integrate(_model(), XT, VP, TS, solver="dpm++2")),
-    Case("integrate", "zeta", lambda: dfn.integrate(_model(), XT, VP, TS, zeta=-1.0)),
-    Case("sample", "steps", lambda: dfn.sample(_model(), XT, VP, steps=0)),
+    Case("integrate", "zeta", lambda: dfn.integrate(_model(), XT, VP, TS, options=dfn.SolverOptions(zeta=-1.0))),
+    Case.jit(
+        "integrate",
+        "zeta",
+        lambda: jax.jit(
+            lambda z: dfn.integrate(_model(), XT, VP, TS, "euler_maruyama", options=dfn.SolverOptions(zeta=z), key=KEY)
+        )(-1.0),
+    ),
+    Case("integrate", "options", lambda: dfn.integrate(_model(), XT, VP, TS, options={"zeta": 1.0})),
+    Case("sample", "num_steps", lambda: dfn.sample(_model(), XT, VP, grid=0)),
+    Case("sample", "solver", lambda: dfn.sample(_model(), XT, VP, solver=3)),
     Case("sample", "prediction", lambda: dfn.sample(_model(), XT, VP, prediction="x1")),
-    Case("sample", "threshold", lambda: dfn.sample(_model(), XT, VP, threshold=-1.0)),
-    Case("sample", "t_start", lambda: dfn.sample(_model(), XT, VP, t_start=jnp.asarray(2.0))),
+    Case("sample", "threshold", lambda: dfn.sample(_model(), XT, VP, options=dfn.SolverOptions(threshold=-1.0))),
+    Case("sample", "t_start", lambda: dfn.sample(_model(), XT, VP, grid=dfn.TimeGrid(t_start=jnp.asarray(2.0)))),
+    Case("get_solver", "solver", lambda: dfn.get_solver("dpm++2"), match="did you mean 'dpm\\+\\+2m'"),
+    Case("get_solver", "solver", lambda: dfn.get_solver(None)),
+    Case("Solver", "order", lambda: dfn.Solver("x", 0, 1, False, False, False, _init, _init)),
+    Case("Solver", "evals_per_step", lambda: dfn.Solver("x", 1, 0, False, False, False, _init, _init)),
+    Case("Solver", "step", lambda: dfn.Solver("x", 1, 1, False, False, False, _init, None)),
+    # TimeGrid and SolverOptions are plain records, checked where they are used (sample, integrate)
+    Case("TimeGrid", "num_steps", lambda: dfn.sample(_model(), XT, VP, grid=dfn.TimeGrid(num_steps=2.5))),
+    Case(
+        "TimeGrid", "kind", lambda: dfn.sample(_model(), XT, VP, grid=dfn.TimeGrid(kind="logsrn")), match="did you mean"
+    ),
+    Case("TimeGrid", "max_steps", lambda: dfn.sample(_model(), XT, VP, grid=dfn.TimeGrid(8, max_steps=4))),
+    Case(
+        "SolverOptions",
+        "threshold_ratio",
+        lambda: dfn.sample(_model(), XT, VP, options=dfn.SolverOptions(threshold=1.0, threshold_ratio=0.0)),
+    ),
+    Case(
+        "SolverOptions",
+        "lower_order_final",
+        lambda: dfn.sample(_model(), XT, VP, options=dfn.SolverOptions(lower_order_final="no")),
+    ),
     # Feynman–Kac correctors, inverse problems, interpolants
     Case("annealed", "beta", lambda: dfn.annealed(MIX, VP, -1.0)),
     Case("FKFields", "beta", lambda: dfn.annealed(MIX, VP, NAN)),
@@ -90,14 +124,14 @@ CASES = [
 ]
 
 EXEMPT = {
-    "SOLVERS": "a constant (the solver names integrate and sample accept)",
+    "SOLVERS": "a constant (the registry of solvers integrate and sample accept)",
     **{
         m: "a module; its public functions are covered through the names re-exported here"
         for m in (
             "fkc",
             "interpolants",
             "inverse",
-            "demos",
+            "experiments",
             "gmm",
             "langevin",
             "schedules",

@@ -122,7 +122,7 @@ def test_product_of_gaussians_matches_closed_form():
 def test_shapes_and_trajectory():
     ts = jnp.linspace(1.0, 0.01, 11)
     res = fkc.fkc_sample(
-        jax.random.key(0), fkc.annealed(mix_2d_a(), SCHEDULE, 2.0), SCHEDULE, ts, 64, 2, keep_trajectory=True
+        jax.random.key(0), fkc.annealed(mix_2d_a(), SCHEDULE, 2.0), SCHEDULE, ts, 64, 2, return_trajectory=True
     )
     assert res.state.particles.shape == (64, 2)
     assert res.trajectory.shape == (11, 64, 2)

@@ -3,15 +3,16 @@
 Modules: :mod:`~priorscope.diffusion.schedules` (noise paths and time grids), :mod:`~priorscope.diffusion.gmm`
 (exact mixture marginals, score, Tweedie denoiser, velocity, guidance), :mod:`~priorscope.diffusion.targets`
 (conversions among x0 / eps / score / v), :mod:`~priorscope.diffusion.solvers` (Euler, Heun, DDIM,
-DPM-Solver(++) and Euler–Maruyama for the zeta-family, behind :func:`sample`),
+DPM-Solver(++) and Euler–Maruyama for the zeta-family: :class:`Solver` objects in the :data:`SOLVERS` registry,
+behind :func:`sample`),
 :mod:`~priorscope.diffusion.langevin` (plain and annealed Langevin), :mod:`~priorscope.diffusion.sds`
 (the score-distillation toy of notebook 22), :mod:`~priorscope.diffusion.fkc` (Feynman–Kac correctors),
 :mod:`~priorscope.diffusion.inverse` (weighted-ensemble and DPS-style inverse-problem samplers),
 :mod:`~priorscope.diffusion.interpolants` (stochastic interpolants with closed-form drift and score) and
-:mod:`~priorscope.diffusion.demos` (the computations behind the notebooks' panels).
+:mod:`~priorscope.diffusion.experiments` (the experiment drivers behind the notebooks' panels and claims).
 """
 
-from . import demos as demos
+from . import experiments as experiments
 from . import fkc as fkc
 from . import gmm as gmm
 from . import interpolants as interpolants
@@ -40,6 +41,10 @@ from .schedules import VPLinear as VPLinear
 from .schedules import get_schedule as get_schedule
 from .schedules import time_grid as time_grid
 from .solvers import SOLVERS as SOLVERS
+from .solvers import Solver as Solver
+from .solvers import SolverOptions as SolverOptions
+from .solvers import TimeGrid as TimeGrid
+from .solvers import get_solver as get_solver
 from .solvers import integrate as integrate
 from .solvers import sample as sample
 
@@ -56,7 +61,7 @@ __all__ = [
     "dps_sample",
     "ensemble_sample",
     "exact_posterior",
-    "demos",
+    "experiments",
     "gmm",
     "langevin",
     "schedules",
@@ -73,6 +78,10 @@ __all__ = [
     "get_schedule",
     "time_grid",
     "SOLVERS",
+    "Solver",
+    "SolverOptions",
+    "TimeGrid",
+    "get_solver",
     "sample",
     "integrate",
 ]

@@ -148,7 +148,7 @@ class FKCResult(NamedTuple):
         state: final :class:`~priorscope.particles.smc.SMCState` (particles ``(n, d)``, normalised log-weights).
         ess: ESS before each resampling decision, ``(K,)``.
         resampled: whether each step resampled, ``(K,)``.
-        trajectory: particle positions at each grid time, ``(K + 1, n, d)`` when ``keep_trajectory``, else
+        trajectory: particle positions at each grid time, ``(K + 1, n, d)`` when ``return_trajectory``, else
             ``(1, n, d)`` holding the initial particles.
     """
 
@@ -170,7 +170,7 @@ def fkc_sample(
     ess_threshold: jax.Array | float = 0.5,
     scheme: str = "systematic",
     init_scale: jax.Array | float = 1.0,
-    keep_trajectory: bool = False,
+    return_trajectory: bool = False,
 ) -> FKCResult:
     """Run a Feynman–Kac corrector with Euler–Maruyama steps along the decreasing time grid ``ts``.
 
@@ -190,7 +190,7 @@ def fkc_sample(
         ess_threshold: adaptive-resampling threshold in [0, 1] (traced).
         scheme: resampling scheme.
         init_scale: standard deviation of the Gaussian initial proposal (traced).
-        keep_trajectory: store every intermediate position (static).
+        return_trajectory: store every intermediate position (static).
 
     Returns:
         An :class:`FKCResult`.
@@ -229,12 +229,12 @@ def fkc_sample(
         else:
             state = state._replace(particles=move(k_noise, state.particles))
             ess_k, res_k = jnp.asarray(float(num_particles)), jnp.asarray(False)
-        out = state.particles if keep_trajectory else None
+        out = state.particles if return_trajectory else None
         return state, (ess_k, res_k, out)
 
     keys = jax.random.split(k_run, ts.shape[0] - 1)
     state, (ess, resampled, traj) = jax.lax.scan(body, state, (keys, ts[:-1], ts[1:]))
-    trajectory = jnp.concatenate([x0[None], traj]) if keep_trajectory else x0[None]
+    trajectory = jnp.concatenate([x0[None], traj]) if return_trajectory else x0[None]
     return FKCResult(state, ess, resampled, trajectory)
 
 

@@ -317,8 +317,8 @@ def _check_t(name, t):
     return check_interval(name, t, 0, 1, low_open=True)
 
 
-def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t_end=1e-3, rho=7.0, max_steps=None):
-    r"""A decreasing time grid :math:`t_0 = t_{start} > t_1 > \dots > t_N = t_{end}` with ``steps`` intervals.
+def time_grid(schedule: Schedule, num_steps, *, kind: str = "logsnr", t_start=1.0, t_end=1e-3, rho=7.0, max_steps=None):
+    r"""A decreasing time grid :math:`t_0 = t_{start} > t_1 > \dots > t_N = t_{end}` with ``num_steps`` intervals.
 
     Kinds:
         ``"uniform"``: uniform in :math:`t`.
@@ -330,30 +330,30 @@ def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t
 
     Args:
         schedule: a :class:`Schedule`.
-        steps: number of intervals :math:`N \ge 1`: a Python int, or (with ``max_steps``) a traced int.
+        num_steps: number of intervals :math:`N \ge 1`: a Python int, or (with ``max_steps``) a traced int.
         kind: one of ``GRID_KINDS``.
         t_start: first time, in (0, 1].
         t_end: last time, in (0, t_start).
         rho: EDM exponent (``kind="edm"`` only), > 0.
-        max_steps: optional static length ``M >= steps``: the grid is padded to ``M + 1`` entries by repeating
-            ``t_end`` (zero-length steps, which the solvers skip), so ``steps`` can be a traced slider value.
+        max_steps: optional static length ``M >= num_steps``: the grid is padded to ``M + 1`` entries by repeating
+            ``t_end`` (zero-length steps, which the solvers skip), so ``num_steps`` can be a traced slider value.
 
     Returns:
-        Array of shape ``(steps + 1,)``, or ``(max_steps + 1,)`` when ``max_steps`` is given.
+        Array of shape ``(num_steps + 1,)``, or ``(max_steps + 1,)`` when ``max_steps`` is given.
     """
-    traced = not is_concrete(steps)
+    traced = not is_concrete(num_steps)
     if not traced:
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral | np.integer):
-            raise TypeError(f"steps must be an int, got {type(steps).__name__} {steps!r}")
-        if steps < 1:
-            raise ValueError(f"steps must be >= 1, got {steps}")
+        if isinstance(num_steps, bool) or not isinstance(num_steps, numbers.Integral | np.integer):
+            raise TypeError(f"num_steps must be an int, got {type(num_steps).__name__} {num_steps!r}")
+        if num_steps < 1:
+            raise ValueError(f"num_steps must be >= 1, got {num_steps}")
     if max_steps is not None:
         if isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral):
             raise TypeError(f"max_steps must be a Python int, got {type(max_steps).__name__}")
-        if not traced and max_steps < steps:
-            raise ValueError(f"max_steps must be >= steps={steps}, got {max_steps}")
+        if not traced and max_steps < num_steps:
+            raise ValueError(f"max_steps must be >= num_steps={num_steps}, got {max_steps}")
     elif traced:
-        raise ValueError("a traced steps needs a static max_steps (the padded grid length)")
+        raise ValueError("a traced num_steps needs a static max_steps (the padded grid length)")
     check_choice("kind", kind, GRID_KINDS)
     t_start = _check_t("t_start", t_start)
     t_end = _check_t("t_end", t_end)
@@ -361,9 +361,10 @@ def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t
         raise ValueError(f"t_end must be < t_start={float(np.asarray(t_start))}, got {float(np.asarray(t_end))}")
     rho = check_positive("rho", rho)
     dtype = jnp.result_type(float)
-    length = int(steps) if max_steps is None else max_steps
+    length = int(num_steps) if max_steps is None else max_steps
     idx = jnp.arange(length + 1)
-    u = jnp.minimum(idx, steps).astype(dtype) / jnp.asarray(steps, dtype=dtype)
+    taken = jnp.minimum(idx, num_steps)  # pyright: ignore[reportArgumentType]
+    u = taken.astype(dtype) / jnp.asarray(num_steps, dtype=dtype)
     t_start = jnp.asarray(t_start, dtype=dtype)
     t_end = jnp.asarray(t_end, dtype=dtype)
     if kind == "uniform":
@@ -378,4 +379,4 @@ def time_grid(schedule: Schedule, steps, *, kind: str = "logsnr", t_start=1.0, t
         s_min = jnp.exp(-schedule.log_snr(t_end)) ** (1.0 / rho)
         grid = schedule.t_from_log_snr(-rho * jnp.log(s_max + u * (s_min - s_max)))
     # pin the endpoints exactly (the inverse maps are exact only up to rounding)
-    return jnp.where(idx == 0, t_start, jnp.where(idx >= steps, t_end, grid))
+    return jnp.where(idx == 0, t_start, jnp.where(idx >= num_steps, t_end, grid))

@@ -151,11 +151,14 @@ def sds_fit(key, theta, leak, cfg, theta0, lam, num_steps: int, *, views_per_ste
     return theta
 
 
-def reconstruct(key, theta, num_views: int, num_steps: int, *, noise: float = 0.03, lr: float = 0.03):
-    """The geometric prior: fit ``theta`` to ``num_views`` posed, noisy, view-consistent renders (least squares)."""
+def reconstruct(key, theta, num_views: int, num_steps: int, *, noise_std: float = 0.03, lr: float = 0.03):
+    """The geometric prior: fit ``theta`` to ``num_views`` posed, noisy, view-consistent renders (least squares).
+
+    ``noise_std`` is the standard deviation of the Gaussian pixel noise on the renders.
+    """
     num_views = check_int("num_views", num_views, min_value=1)
     angles = jnp.arange(num_views) * 2 * jnp.pi / num_views
-    images = true_views(angles) + noise * jax.random.normal(key, (num_views, NB))
+    images = true_views(angles) + noise_std * jax.random.normal(key, (num_views, NB))
     loss = lambda th: jnp.mean((jax.vmap(lambda a: render(th, a))(angles) - images) ** 2)
     opt = optax.adam(lr)
 

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from priorscope.diffusion import demos, gmm
+from priorscope.diffusion import experiments, gmm
 from priorscope.diffusion.schedules import Cosine, RectifiedFlow, Switch, VPLinear
 from priorscope.viz.controls import Choice, FloatSlider, IntSlider
 from priorscope.viz.figure import Axes, Figure
@@ -34,12 +34,12 @@ __all__ = [
 
 #: the paths offered by the panels, by display name
 PATHS = {"VP (linear β)": VPLinear(), "cosine": Cosine(), "rectified flow": RectifiedFlow()}
-_EXTENT = (-demos.LIM, demos.LIM, -demos.LIM, demos.LIM)
+_EXTENT = (-experiments.LIM, experiments.LIM, -experiments.LIM, experiments.LIM)
 #: widest static figure, in inches at 100 dpi (the 900-px output area)
 _MAX_WIDTH_IN = 9.0
 # static figures call these many times with different t: compile once (mixtures and schedules are pytrees)
-_noising_view = jax.jit(demos.noising_view, static_argnames=("lim", "res", "quiver"))
-_density_image = jax.jit(demos.density_image, static_argnames=("lim", "res"))
+_noising_view = jax.jit(experiments.noising_view, static_argnames=("lim", "res", "quiver"))
+_density_image = jax.jit(experiments.density_image, static_argnames=("lim", "res"))
 
 
 # --------------------------------------------------------------------------- matplotlib helpers (static figures)
@@ -96,7 +96,7 @@ def plot_four_targets(fig: Any, mix: Any, schedule: Any, t: float, targets: Any 
     labels = {"x0": r"$\hat x_0 - x$", "eps": r"$\hat\varepsilon$", "score": r"$\nabla\log p_t$", "v": "$v$"}
     for ax, target in zip(axes, targets, strict=True):
         _set_image(_image(ax, cmap="Greys"), dens)
-        pts, vec = demos.field_on_grid(lambda x, tg=target: gmm.predict(mix, schedule, x, t, tg), res=11)
+        pts, vec = experiments.field_on_grid(lambda x, tg=target: gmm.predict(mix, schedule, x, t, tg), res=11)
         vec = np.asarray(vec) - (np.asarray(pts) if target == "x0" else 0.0)
         u = _unit(vec)
         ax.quiver(np.asarray(pts)[:, 0], np.asarray(pts)[:, 1], u[:, 0], u[:, 1], color=COLORS[0], scale=20)
@@ -169,7 +169,7 @@ def _circles(centres: Any, radii: Any, num: int = 40) -> tuple[np.ndarray, np.nd
 
 
 def _square(ax: Axes, title: str = "", xlabel: str = "x₁", ylabel: str = "x₂") -> Axes:
-    """Axes for a 2-D window of the diffusion demos (fixed limits and ticks)."""
+    """Axes for a 2-D window of the diffusion experiments (fixed limits and ticks)."""
     ticks = [-2.0, 0.0, 2.0]
     return ax.set(xlim=_EXTENT[:2], ylim=_EXTENT[2:], xticks=ticks, xlabel=xlabel, ylabel=ylabel, title=title)
 
@@ -183,8 +183,8 @@ def make_langevin_panel(
     k = mix.num_components
 
     def compute(key: Any, t: Any, step_scale: Any, num_steps: Any) -> Any:
-        nv = demos.noising_view(mix, schedule, t)
-        lv = demos.langevin_view(
+        nv = experiments.noising_view(mix, schedule, t)
+        lv = experiments.langevin_view(
             key, mix, schedule, t, step_scale, num_steps, num_particles=num_particles, max_steps=max_steps
         )
         return {"density": nv.density, "points": nv.points, "score": nv.score, "lv": lv}
@@ -242,7 +242,7 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
 
     def compute(key: Any, path: Any, zeta: Any, steps: Any, t: Any) -> Any:
         # the path index is traced: one compilation serves all three paths
-        return demos.path_view(
+        return experiments.path_view(
             key, mix, Switch(path, options), t, zeta, steps, num_particles=num_particles, max_steps=max_steps,
             num_traj=num_traj, t_start=0.98,
         )  # fmt: skip
@@ -259,7 +259,7 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
         _square(ax2, ylabel="")
         _square(ax3, ylabel="")
 
-    def draw(fig: Figure, r: demos.PathView, params: dict[str, Any]) -> None:
+    def draw(fig: Figure, r: experiments.PathView, params: dict[str, Any]) -> None:
         fig["density"].set_data(r.density)
         fig["velocity"].set_data(*_arrows(r.points, r.velocity))
         # the grid is padded to max_steps with zero-length steps: drop the constant tail before it travels
@@ -297,13 +297,13 @@ def make_solver_panel(
     """Steps, guidance weight and time grid → DDIM, DPM-Solver-2M and DPM-Solver++(2M) vs a reference."""
     schedule = VPLinear()
     cond_mask = jnp.asarray(cond_mask)
-    labels = [s[0] for s in demos.DEMO_SOLVERS]
+    labels = [s[0] for s in experiments.COMPARED_SOLVERS]
     ticks = ["DDIM", "2M (noise)", "++(2M)"]
     shown = min(num_particles, 300)
 
     def compute(key: Any, steps: Any, guidance: Any, grid: Any) -> Any:
-        # the grid is a traced index into demos.SOLVER_GRIDS: switching it never recompiles
-        return demos.solver_view(
+        # the grid is a traced index into experiments.SOLVER_GRIDS: switching it never recompiles
+        return experiments.solver_view(
             key, mix, schedule, cond_mask, guidance, steps, num_particles=num_particles, max_steps=max_steps,
             grid=grid, ref_steps=ref_steps,
         )  # fmt: skip
@@ -318,7 +318,7 @@ def make_solver_panel(
             axes[3].band(f"err{i}", color=COLORS[i], alpha=0.85)
         axes[3].set(yscale="log", ylabel="mean ‖x_N − x_ref‖", xlim=(-0.6, 2.6), xticks=[0, 1, 2], xticklabels=ticks)
 
-    def draw(fig: Figure, r: demos.SolverView, params: dict[str, Any]) -> None:
+    def draw(fig: Figure, r: experiments.SolverView, params: dict[str, Any]) -> None:
         ends, errs = np.asarray(r.endpoints), np.maximum(np.asarray(r.errors, dtype=float), 1e-8)
         lo = max(float(np.min(errs)) / 3, 1e-8)
         hi = max(float(np.max(errs)) * 3, 1e-6)
@@ -336,7 +336,7 @@ def make_solver_panel(
         {
             "steps": IntSlider(2, max_steps, min(10, max_steps), description="steps N"),
             "guidance": FloatSlider(0.0, 12.0, 1.0, description="guidance w"),
-            "grid": Choice(demos.SOLVER_GRIDS, "logsnr", description="time grid", traced=True),
+            "grid": Choice(experiments.SOLVER_GRIDS, "logsnr", description="time grid", traced=True),
         },
         setup,
         draw,

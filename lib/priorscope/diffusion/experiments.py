@@ -1,4 +1,4 @@
-"""Computations behind the diffusion notebooks' panels and claim checks (t04, 17, 19).
+"""Experiment drivers of the diffusion notebooks: the computations behind their panels and claims (t04, 17, 19).
 
 Pure JAX, no plotting: each function returns arrays (images already binned, fields already on grids) that
 :mod:`priorscope.viz.diffusion` draws in place. Sizes (particles, grid resolution, maximum steps) are static
@@ -17,7 +17,7 @@ from priorscope import metrics
 from . import gmm
 from .langevin import langevin
 from .schedules import time_grid
-from .solvers import integrate, step_orders
+from .solvers import SolverOptions, integrate, step_orders
 
 __all__ = [
     "LIM",
@@ -33,7 +33,7 @@ __all__ = [
     "path_view",
     "SolverView",
     "solver_view",
-    "DEMO_SOLVERS",
+    "COMPARED_SOLVERS",
     "SOLVER_GRIDS",
     "SolverErrors",
     "solver_errors",
@@ -60,7 +60,8 @@ def density_image(mix, schedule, t, lim: float = LIM, res: int = 64):
 
 def histogram_image(x, lim: float = LIM, res: int = 64):
     """Normalised 2-D histogram (a density) of points ``x`` ``(n, 2)``; ``(res, res)`` with rows = y."""
-    h, _, _ = jnp.histogram2d(x[:, 0], x[:, 1], bins=res, range=jnp.array([[-lim, lim], [-lim, lim]]))
+    bounds = jnp.array([[-lim, lim], [-lim, lim]])
+    h, _, _ = jnp.histogram2d(x[:, 0], x[:, 1], bins=res, range=bounds)  # pyright: ignore[reportArgumentType]
     cell = (2 * lim / res) ** 2
     return h.T / (x.shape[0] * cell)
 
@@ -140,19 +141,19 @@ class PathView(NamedTuple):
 
 
 def path_view(
-    key, mix, schedule, t, zeta, steps, *, num_particles: int, max_steps: int, num_traj: int = 24,
+    key, mix, schedule, t, zeta, num_steps, *, num_particles: int, max_steps: int, num_traj: int = 24,
     lim: float = LIM, res: int = 64, quiver: int = 13, t_start: float = 0.98, t_end: float = 1e-3,
 ) -> PathView:  # fmt: skip
     r"""Exact-score sampling with the :math:`\zeta`-SDE (Euler–Maruyama) from exact draws of :math:`p_{t_0}`.
 
     The grid is uniform in log-SNR from ``t_start`` (default 0.98: the SDE drift of the rectified-flow path
-    blows up at :math:`t = 1`) to ``t_end``; ``steps`` may be traced (padded to ``max_steps``).
+    blows up at :math:`t = 1`) to ``t_end``; ``num_steps`` may be traced (padded to ``max_steps``).
     """
     k1, k2 = jax.random.split(key)
     x_T = gmm.sample_marginal(k1, mix, schedule, t_start, num_particles)
-    ts = time_grid(schedule, steps, kind="logsnr", t_start=t_start, t_end=t_end, max_steps=max_steps)
+    ts = time_grid(schedule, num_steps, kind="logsnr", t_start=t_start, t_end=t_end, max_steps=max_steps)
     traj = integrate(
-        gmm.denoiser(mix, schedule), x_T, schedule, ts, solver="euler_maruyama", zeta=zeta, key=k2,
+        gmm.denoiser(mix, schedule), x_T, schedule, ts, "euler_maruyama", options=SolverOptions(zeta=zeta), key=k2,
         return_trajectory=True,
     )  # fmt: skip
     end = traj[-1]
@@ -172,8 +173,8 @@ def path_view(
 #: the time grids a traced ``grid`` index of :func:`solver_view` selects from
 SOLVER_GRIDS = ("logsnr", "uniform")
 
-#: the solvers compared side by side in notebook 19: (label, data prediction?, order)
-DEMO_SOLVERS = (("DDIM", True, 1), ("DPM-Solver-2M (noise)", False, 2), ("DPM-Solver++(2M)", True, 2))
+#: the solvers compared side by side in notebook 19: (label, name in :data:`~priorscope.diffusion.solvers.SOLVERS`)
+COMPARED_SOLVERS = (("DDIM", "ddim"), ("DPM-Solver-2M (noise)", "dpm2m"), ("DPM-Solver++(2M)", "dpm++2m"))
 
 
 class SolverView(NamedTuple):
@@ -186,7 +187,7 @@ class SolverView(NamedTuple):
 
 
 def solver_view(
-    key, mix, schedule, cond_mask, guidance, steps, *, num_particles: int, max_steps: int,
+    key, mix, schedule, cond_mask, guidance, num_steps, *, num_particles: int, max_steps: int,
     grid: str | jax.Array = "logsnr", ref_steps: int = 500, lim: float = LIM, res: int = 64, t_end: float = 1e-3,
 ) -> SolverView:  # fmt: skip
     """DDIM vs DPM-Solver-2M vs DPM-Solver++(2M) with classifier-free guidance at weight ``guidance``.
@@ -197,17 +198,16 @@ def solver_view(
     model = gmm.denoiser(mix, schedule, cond_mask=cond_mask, guidance=guidance)
     x_T = jax.random.normal(key, (num_particles, mix.dim))
     ts_ref = time_grid(schedule, ref_steps, kind="logsnr", t_end=t_end)
-    ref = integrate(model, x_T, schedule, ts_ref, solver="dpm++3m")
+    ref = integrate(model, x_T, schedule, ts_ref, "dpm++3m")
     if isinstance(grid, str):
-        ts = time_grid(schedule, steps, kind=grid, t_end=t_end, max_steps=max_steps)
+        ts = time_grid(schedule, num_steps, kind=grid, t_end=t_end, max_steps=max_steps)
     else:
-        grids = [time_grid(schedule, steps, kind=k, t_end=t_end, max_steps=max_steps) for k in SOLVER_GRIDS]
+        grids = [time_grid(schedule, num_steps, kind=k, t_end=t_end, max_steps=max_steps) for k in SOLVER_GRIDS]
         ts = jnp.stack(grids)[grid]
     outs = []
-    for _, data, order in DEMO_SOLVERS:
-        name = {(True, 1): "ddim", (False, 2): "dpm2m", (True, 2): "dpm++2m"}[(data, order)]
-        orders = step_orders(name, steps, max_steps=max_steps)
-        outs.append(integrate(model, x_T, schedule, ts, solver=name, orders=orders))
+    for _, name in COMPARED_SOLVERS:
+        orders = step_orders(name, num_steps, max_steps=max_steps)
+        outs.append(integrate(model, x_T, schedule, ts, name, orders=orders))
     ends = jnp.stack(outs)
     errs = jnp.mean(jnp.linalg.norm(ends - ref[None], axis=-1), axis=-1)
     return SolverView(ref, ends, errs, histogram_image(ref, lim, res))
@@ -216,7 +216,7 @@ def solver_view(
 class SolverErrors(NamedTuple):
     """Mean endpoint error against a fine reference, per solver and step count."""
 
-    steps: tuple  # (S,) step counts
+    steps_list: tuple  # (S,) step counts
     ddim: jax.Array  # (S,)
     dpm2m: jax.Array  # (S,) noise-prediction multistep
     dpmpp2m: jax.Array  # (S,) data-prediction multistep (DPM-Solver++)
@@ -227,7 +227,7 @@ def _solver_errors(x_T, mix, schedule, cond_mask, guidance, steps_list, grid, re
     model = gmm.denoiser(mix, schedule, cond_mask=cond_mask, guidance=guidance)
 
     def ref(n):
-        return integrate(model, x_T, schedule, time_grid(schedule, n, t_end=t_end), solver="dpm++3m")
+        return integrate(model, x_T, schedule, time_grid(schedule, n, t_end=t_end), "dpm++3m")
 
     fine = ref(ref_steps)
     if x_ref is None:  # self-convergence: the fine solve against itself at half the steps
@@ -244,8 +244,8 @@ def _solver_errors(x_T, mix, schedule, cond_mask, guidance, steps_list, grid, re
         return jnp.mean(jnp.linalg.norm(x - x_ref, axis=-1), axis=-1)
 
     # DDIM is the data-prediction multistep rule at order 1: one compiled body serves DDIM and ++(2M)
-    data = jax.vmap(lambda t, o: integrate(model, x_T, schedule, t, solver="dpm++2m", orders=o))
-    noise = jax.vmap(lambda t, o: integrate(model, x_T, schedule, t, solver="dpm2m", orders=o))
+    data = jax.vmap(lambda t, o: integrate(model, x_T, schedule, t, "dpm++2m", orders=o))
+    noise = jax.vmap(lambda t, o: integrate(model, x_T, schedule, t, "dpm2m", orders=o))
     e_data = err(data(jnp.concatenate([ts, ts]), jnp.concatenate([o1, o2])))
     s = len(steps_list)
     return e_data[:s], err(noise(ts, o2)), e_data[s:], gap
