@@ -127,8 +127,8 @@ def sample_text_batch(key: jax.Array, mixture: jax.Array, batch: int) -> tuple[j
         text.
     """
     batch = check_int("batch", batch, min_value=1)
-    mixture = _check_mixture("mixture", mixture)
-    return _text(key, jnp.asarray(mixture, jnp.float32), batch)
+    checked = _check_mixture("mixture", mixture)
+    return _text(key, jnp.asarray(checked, jnp.float32), batch)
 
 
 def sequence_string(tokens: jax.Array) -> str:
