@@ -28,7 +28,6 @@ LATENCY = ROOT / "benchmarks" / "results" / "panel_latency.json"
 B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
 E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
 PLANNED = [
-    ("15", C, "Efficient Bayesian Learning Curve Extrapolation using PFNs"),
     ("34", G, "Learning to See Before Seeing: LLM Visual Priors from Language"),
 ]
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")
