@@ -291,7 +291,12 @@ def digits_learning_curves(
     curves = np.zeros((len(rates), num_epochs))
     for i, lr in enumerate(rates):
         mlp = MLPClassifier(
-            (hidden,), solver="sgd", learning_rate_init=lr, momentum=0.9, batch_size=64, random_state=seed
+            (hidden,),
+            solver="sgd",
+            learning_rate_init=lr,
+            momentum=0.9,
+            batch_size=64,  # pyright: ignore[reportArgumentType]  (the stub says str; an int is documented)
+            random_state=seed,
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
