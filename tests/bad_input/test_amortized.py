@@ -68,12 +68,31 @@ CASES = [
             W, M[:, None], jnp.ones((2, 1, 1)), jnp.zeros(1), jnp.ones((1, 2)), jnp.ones((1, 1))
         ),
     ),
+    Case("lc_mean_curves", "params", lambda: am.lc_mean_curves(X3, {"pow3_c": 1.0})),
+    Case("lc_is_valid", "mean", lambda: am.lc_is_valid(1.0)),
+    Case("lc_model", "y", lambda: am.lc_model(jnp.ones((2, 3)), 1)),
+    Case("lc_model", "num_observed", lambda: am.lc_model(X3, 3)),
+    Case("make_lc_nuts", "num_warmup", lambda: am.make_lc_nuts(5, num_warmup=0, num_samples=5)),
+    Case("make_lc_nuts", "num_candidates", lambda: am.make_lc_nuts(5, num_warmup=1, num_samples=1, num_candidates=1)),
+    Case("lc_draws_log_pred", "draws", lambda: am.lc_draws_log_pred({"w": jnp.ones((2, 3))}, X3)),
+    Case("lc_predictive_samples", "num_epochs", lambda: am.lc_predictive_samples(KEY, {}, 1)),
+    Case("lc_predictive_samples", "draws", lambda: am.lc_predictive_samples(KEY, {}, 3)),
+    Case("lc_tail_mean", "num_observed", lambda: am.lc_tail_mean(X3, 0)),
+    Case("lc_tail_mean", "values", lambda: am.lc_tail_mean(1.0, 1)),
+    Case("lcpfn_inputs", "num_epochs", lambda: am.lcpfn_inputs(1)),
+    Case("lcpfn_logits", "params", lambda: am.lcpfn_logits({"w": 1}, X3, 1)),
+    Case("lcpfn_logits", "num_observed", lambda: am.lcpfn_logits(PFN, X3, 5)),
+    Case("lcpfn_log_pred", "y", lambda: am.lcpfn_log_pred(PFN, B, jnp.ones(1), 1)),
+    Case("lcpfn_improve_probability", "epoch", lambda: am.lcpfn_improve_probability(PFN, B, X3, 1, epoch=9)),
+    Case("digits_learning_curves", "learning_rates", lambda: am.digits_learning_curves(0, 2, learning_rates=(-1.0,))),
+    Case("digits_learning_curves", "num_epochs", lambda: am.digits_learning_curves(0, 1)),
     Case("save_checkpoint", "kind", lambda: am.save_checkpoint("/tmp/never.npz", "cnn", {}, PFN)),
     Case("load_checkpoint", "name_or_path", lambda: am.load_checkpoint("no_such_checkpoint")),
 ]
 
 EXEMPT = {
     "DATA_DIR": "a constant path, not a function",
+    "LC_SITES": "a constant tuple of site names, not a function",
     "GPHyperprior": "a NamedTuple of defaults, validated where it is used",
     "file_sha256": "hashes any existing file; a missing one raises FileNotFoundError naming it",
 }

@@ -4,6 +4,8 @@
 - :mod:`~priorscope.amortized.priors` — priors as batch samplers (GP with and without hyperpriors, the LC-PFN
   learning-curve prior, GMM priors with linear-Gaussian observations) and their reference posteriors;
 - :mod:`~priorscope.amortized.pfn` — the prior-fitted network, its prior-data loss and predictions;
+- :mod:`~priorscope.amortized.lcpfn` — LC-PFN learning-curve extrapolation: the curve model for NUTS, the PFN's
+  per-epoch predictive, tail log-likelihoods, early stopping, and real learning curves from scikit-learn's digits;
 - :mod:`~priorscope.amortized.gmm` — distribution transformers on GMM tokens and the exact Kalman-mixture posterior;
 - :mod:`~priorscope.amortized.checkpoints` — the shipped checkpoints' ``.npz`` format.
 
@@ -21,6 +23,19 @@ from priorscope.amortized.gmm import (
     init_dt,
     kalman_gmm_posterior,
 )
+from priorscope.amortized.lcpfn import (
+    LC_SITES,
+    digits_learning_curves,
+    lc_draws_log_pred,
+    lc_model,
+    lc_predictive_samples,
+    lc_tail_mean,
+    lcpfn_improve_probability,
+    lcpfn_inputs,
+    lcpfn_log_pred,
+    lcpfn_logits,
+    make_lc_nuts,
+)
 from priorscope.amortized.pfn import init_pfn, make_pfn_loss, pfn_logits, pfn_nll
 from priorscope.amortized.priors import (
     GPHyperprior,
@@ -28,6 +43,8 @@ from priorscope.amortized.priors import (
     gp_hyper_model,
     gp_mixture_log_pred,
     lc_basis_curves,
+    lc_is_valid,
+    lc_mean_curves,
     sample_gmm_tasks,
     sample_gp_batch,
     sample_lc_curves,
@@ -35,12 +52,13 @@ from priorscope.amortized.priors import (
 
 __all__ = [
     "DATA_DIR",
-    "GPHyperprior",
+    "LC_SITES",
     "bar_borders",
     "bar_cdf",
     "bar_log_prob",
     "bar_mean",
     "bar_quantile",
+    "digits_learning_curves",
     "dt_loss",
     "dt_posterior",
     "file_sha256",
@@ -50,11 +68,23 @@ __all__ = [
     "gp_exact_log_pred",
     "gp_hyper_model",
     "gp_mixture_log_pred",
+    "GPHyperprior",
     "init_dt",
     "init_pfn",
     "kalman_gmm_posterior",
     "lc_basis_curves",
+    "lc_draws_log_pred",
+    "lc_is_valid",
+    "lc_mean_curves",
+    "lc_model",
+    "lc_predictive_samples",
+    "lc_tail_mean",
+    "lcpfn_improve_probability",
+    "lcpfn_inputs",
+    "lcpfn_log_pred",
+    "lcpfn_logits",
     "load_checkpoint",
+    "make_lc_nuts",
     "make_pfn_loss",
     "pfn_logits",
     "pfn_nll",

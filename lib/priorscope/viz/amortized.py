@@ -1,6 +1,6 @@
-"""Panels for amortized inference: attention masks (t06), a PFN against the exact GP (14), a distribution
-transformer against the exact GMM posterior (16). Builders take optional trained weights; by default they load the
-shipped checkpoints from ``data/amortized/``."""
+"""Panels for amortized inference: attention masks (t06), a PFN against the exact GP (14), LC-PFN early stopping
+(15), a distribution transformer against the exact GMM posterior (16). Builders take optional trained weights; by
+default they load the shipped checkpoints from ``data/amortized/``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from priorscope import gp, nn
 from priorscope.viz import Choice, Figure, FloatSlider, IntSlider, Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["make_attention_panel", "make_dt_panel", "make_pfn_panel"]
+__all__ = ["make_attention_panel", "make_dt_panel", "make_lcpfn_panel", "make_pfn_panel"]
 
 
 # --------------------------------------------------------------------------- t06: attention under a mask
@@ -133,6 +133,90 @@ def make_pfn_panel(params: Any = None, borders: Any = None, *, max_context: int 
         title="14 · A PFN's posterior predictive against the exact GP",
         caption="in-prior (ℓ = 0.25) the PFN band (solid) sits on the exact GP band (dashed) at every context size; "
         "with a much shorter test ℓ both are overconfident between the points.",
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- 15: LC-PFN early stopping
+def make_lcpfn_panel(
+    params: Any = None, borders: Any = None, curves: Any = None, labels: Any = None, *, seed: int = 0
+) -> Panel:
+    """LC-PFN extrapolation of a learning curve from its first epochs, and the early-stopping decision it implies.
+
+    ``curves (R, T)`` are the runs to choose from (default: six held-out curves from the LC-PFN prior), ``labels``
+    their names. Knobs: which curve, how many epochs are observed, the target (e.g. the best final accuracy of
+    another run) and the threshold δ: the run is stopped when ``P(y_T > target) < δ``.
+    """
+    if params is None or borders is None:
+        params, meta, extra = am.load_checkpoint("lcpfn")
+        borders = extra["borders"]
+        num_epochs = int(meta["num_epochs"])
+    else:
+        num_epochs = 50 if curves is None else int(np.shape(curves)[-1])
+    borders = jnp.asarray(borders)
+    if curves is None:
+        curves, _ = am.sample_lc_curves(jax.random.fold_in(jax.random.key(seed), 15), 6, num_epochs)
+        labels = [f"prior curve {i + 1}" for i in range(6)]
+    curves = jnp.asarray(curves, dtype=float)
+    if curves.ndim != 2 or curves.shape[1] < 3:
+        raise ValueError(f"curves must have shape (runs, epochs) with at least 3 epochs, got {curves.shape}")
+    num_runs, num_epochs = curves.shape
+    labels = [f"run {i + 1}" for i in range(num_runs)] if labels is None else [str(v) for v in labels]
+    if len(labels) != num_runs:
+        raise ValueError(f"labels must name each of the {num_runs} curves, got {len(labels)}")
+
+    def compute(key: Any, curve: Any, num_observed: Any, target: Any, delta: Any) -> Any:
+        del key  # deterministic: the PFN's predictive is a function of the observed epochs
+        y = curves[curve]
+        logits = am.lcpfn_logits(params, y, num_observed)
+        levels = (0.05, 0.25, 0.5, 0.75, 0.95)
+        qs = {f"q{int(100 * q)}": am.bar_quantile(logits, borders, q, num_iter=30) for q in levels}
+        t = jnp.arange(1, num_epochs + 1)
+        seen = t <= num_observed
+        best = jnp.max(jnp.where(seen, y, -jnp.inf))
+        p_target = 1.0 - am.bar_cdf(logits[-1], borders, target)
+        p_best = 1.0 - am.bar_cdf(logits[-1], borders, best)
+        # the tail starts at the last observed epoch: earlier epochs collapse onto that point (drawn, all finite)
+        y_last = jnp.sum(jnp.where(t == num_observed, y, 0.0))
+        tail = {k: jnp.where(seen, y_last, v) for k, v in {**qs, "unseen": y}.items()}
+        return {**tail, "x_tail": jnp.maximum(t, num_observed).astype(float),
+                "x_seen": jnp.where(seen, t, -10.0).astype(float), "p_target": p_target, "p_best": p_best,
+                "stop": p_target < delta}  # fmt: skip
+
+    def setup(fig: Figure) -> None:
+        (ax,) = fig.grid(1, 1, row_height=340)
+        ax.band("b90", color=COLORS[0], alpha=0.18, label="PFN 90% interval")
+        ax.band("b50", color=COLORS[0], alpha=0.35, label="PFN 50% interval")
+        ax.line("q50", color=COLORS[0], width=2.0, label="PFN median")
+        ax.line("unseen", color="#000000", dash=":", width=1.2, label="what happened (hidden from the PFN)")
+        ax.scatter("seen", color=COLORS[3], size=5.0, alpha=1.0, label="observed epochs")
+        ax.hline("target", 0.9, color=COLORS[1], dash="--", width=1.5, label="target")
+        ax.set(xlabel="epoch", ylabel="validation accuracy / curve value", xlim=(1, num_epochs), ylim=(0.0, 1.05),
+               legend="lower right")  # fmt: skip
+
+    def draw(fig: Figure, res: Any, p: dict[str, Any]) -> None:
+        r = {k: np.asarray(v) for k, v in res.items()}
+        fig["b90"].set_data(r["x_tail"], r["q5"], r["q95"])
+        fig["b50"].set_data(r["x_tail"], r["q25"], r["q75"])
+        for name in ("q50", "unseen"):
+            fig[name].set_data(r["x_tail"], r[name])
+        fig["seen"].set_data(r["x_seen"], np.asarray(curves)[int(p["curve"])])
+        fig["target"].set_data([float(p["target"])])
+        verdict = "STOP" if bool(r["stop"]) else "CONTINUE"
+        head = f"{labels[int(p['curve'])]}, {int(p['num_observed'])} seen"
+        fig.axes[0].set(title=f"{head}: P(final > target) = {float(r['p_target']):.2f} → {verdict}; "
+                        f"P(final > best) = {float(r['p_best']):.2f}")  # fmt: skip
+
+    controls = {
+        "curve": IntSlider(0, num_runs - 1, 0, description="curve"),
+        "num_observed": IntSlider(1, num_epochs - 1, min(10, num_epochs - 1), description="epochs observed"),
+        "target": FloatSlider(0.3, 1.0, 0.9, description="target accuracy"),
+        "delta": FloatSlider(0.01, 0.5, 0.05, log=True, description="stop if P < δ"),
+    }
+    return Panel(
+        "15.lcpfn", compute, controls, setup, draw, seed=seed,
+        title="15 · LC-PFN: extrapolate a learning curve, decide whether to stop",
+        caption="the bands are the PFN's predictive quantiles for each unseen epoch, from one forward pass; the run "
+        "is stopped when the probability that its final value beats the target falls below δ.",
     )  # fmt: skip
 
 
