@@ -24,10 +24,9 @@ SNAPSHOT = ROOT / "benchmarks" / "results" / "claims.json"
 RUNTIMES = ROOT / "benchmarks" / "results" / "notebook_runtimes.json"
 LATENCY = ROOT / "benchmarks" / "results" / "panel_latency.json"
 
-# Entries not written yet: id, track, title (everything else comes from the sources' `priorscope:` front matter).
-B, C = "B. Priors for Bayesian deep learning", "C. Amortized inference"
-E, G = "E. Discrete diffusion LMs", "G. Priors inside models and minds"
-PLANNED: list[tuple[str, str, str]] = []  # every notebook of the curriculum exists now
+# Entries not written yet: (id, track, title); everything else comes from the sources' `priorscope:` front matter.
+# Empty now that every notebook of the curriculum exists; a row here shows as "planned" in README and index.
+PLANNED: list[tuple[str, str, str]] = []
 REQUIRED = ("id", "title", "track", "minutes", "prerequisites")
 _NAME = re.compile(r"^(t\d\d|\d\d)_[a-z0-9_]+\.md$")
 
