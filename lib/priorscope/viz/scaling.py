@@ -20,9 +20,9 @@ from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
 __all__ = [
-    "judge_scaling_panel",
-    "canon_panel",
-    "simplex_panel",
+    "make_judge_scaling_panel",
+    "make_canon_panel",
+    "make_simplex_panel",
     "ternary",
     "SIMPLEX_CANDIDATES",
     "plot_error_vs_k",
@@ -86,7 +86,7 @@ def _judge_scaling_compute(
     }
 
 
-def judge_scaling_panel(name: str = "25.judge_scaling") -> Panel:
+def make_judge_scaling_panel(name: str = "25.judge_scaling") -> Panel:
     """Error of the selected candidate vs k (exact best-of-k, Monte Carlo softmax) and vs temperature."""
     sets = config.size("25.panel_sets", fast=JUDGE_PANEL_SETS, full=JUDGE_PANEL_SETS, gpu=16 * JUDGE_PANEL_SETS)
 
@@ -210,7 +210,7 @@ def _canon_compute(
     return {"acc": trace.accuracy, "len_dr": trace.length[0], "len_canon": trace.length[1], "best": best}
 
 
-def canon_panel(name: str = "32.canon") -> Panel:
+def make_canon_panel(name: str = "32.canon") -> Panel:
     """Accuracy and per-difficulty length while training with Dr.GRPO, CANON and a fixed length penalty."""
     steps = np.arange(1, CANON_PANEL_UPDATES + 1)
     runs = (("dr", "Dr.GRPO"), ("canon", "CANON (μ, α)"), ("penalty", "fixed length penalty"))
@@ -318,7 +318,7 @@ def _simplex_compute(key: Any, bias: Any, noise: Any, eps: Any, move: str) -> di
 _MARKER_HALF = 0.02
 
 
-def simplex_panel(name: str = "26.simplex") -> Panel:
+def make_simplex_panel(name: str = "26.simplex") -> Panel:
     """Two explanations of the same judge scores on the ternary simplex, and the rankings they imply."""
     corners = np.asarray([[0, 0], [1, 0], [0.5, np.sqrt(3) / 2], [0, 0]])
     x = np.arange(len(SIMPLEX_CANDIDATES))
