@@ -75,7 +75,7 @@ CASES = [
     ),
     Case("nngp_grams", "depth", lambda: bnn.nngp_grams(F, 0)),
     Case("dkm_objective", "nu", lambda: bnn.dkm_objective([I2], F[:2], jnp.ones(2), 0.0, 0.1)),
-    Case("dkm_objective", "noise", lambda: bnn.dkm_objective([I2], F[:2], jnp.ones(2), 1.0, -0.1)),
+    Case("dkm_objective", "noise_var", lambda: bnn.dkm_objective([I2], F[:2], jnp.ones(2), 1.0, -0.1)),
     Case("fit_dkm", "num_steps", lambda: bnn.fit_dkm(F, jnp.ones(4), 1, 1.0, 0.1, num_steps=0)),
     Case("fit_dkm", "init_grams", lambda: bnn.fit_dkm(F, jnp.ones(4), 2, 1.0, 0.1, init_grams=[I2])),
 ]

@@ -331,7 +331,7 @@ def judge_first_error_pmf(first_error: int, num_steps: int, hit_rate: float, fal
 
 @partial(
     jax.tree_util.register_dataclass,
-    data_fields=["signal", "state_signal", "answer_signal", "noise", "late_fraction"],
+    data_fields=["signal", "state_signal", "answer_signal", "noise_std", "late_fraction"],
     meta_fields=["lag"],
 )
 @dataclass(frozen=True)
@@ -342,7 +342,7 @@ class FeatureSpec:
         signal: mean shift of the local error evidence at the step where an error is made.
         state_signal: mean shift of the "something is inconsistent" evidence while off track.
         answer_signal: at the last step, the evidence that the final answer is right (±answer_signal).
-        noise: standard deviation of every evidence channel.
+        noise_std: standard deviation of every evidence channel.
         late_fraction: f, the fraction of errors whose evidence appears only ``lag`` steps later (BiPRM).
         lag: how many steps later a late-detectable error shows (static).
     """
@@ -350,16 +350,16 @@ class FeatureSpec:
     signal: jax.Array
     state_signal: jax.Array
     answer_signal: jax.Array
-    noise: jax.Array
+    noise_std: jax.Array
     late_fraction: jax.Array
     lag: int = field(default=2)
 
     def __post_init__(self):
         check_int("lag", self.lag, min_value=1)
-        if is_data(self.signal, self.state_signal, self.answer_signal, self.noise, self.late_fraction):
+        if is_data(self.signal, self.state_signal, self.answer_signal, self.noise_std, self.late_fraction):
             for name in ("signal", "state_signal", "answer_signal"):
                 check_finite(name, getattr(self, name))
-            check_positive("noise", self.noise)
+            check_positive("noise_std", self.noise_std)
             check_probability("late_fraction", self.late_fraction)
 
 
@@ -368,16 +368,16 @@ def feature_spec(
     signal: float = 2.0,
     state_signal: float = 0.5,
     answer_signal: float = 2.0,
-    noise: float = 1.0,
+    noise_std: float = 1.0,
     late_fraction: float = 0.0,
     lag: int = 2,
 ) -> FeatureSpec:
     """Build a :class:`FeatureSpec`, checking ranges (noise > 0, late_fraction in [0, 1], lag ≥ 1)."""
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     late_fraction = check_in_range("late_fraction", late_fraction, 0.0, 1.0)
     lag = check_int("lag", lag, min_value=1)
     f = lambda x: jnp.asarray(x, float)
-    return FeatureSpec(f(signal), f(state_signal), f(answer_signal), f(noise), f(late_fraction), lag)
+    return FeatureSpec(f(signal), f(state_signal), f(answer_signal), f(noise_std), f(late_fraction), lag)
 
 
 FEATURE_NAMES = (
@@ -408,7 +408,7 @@ def step_features(key: jax.Array, traj: Trajectory, difficulty: jax.Array, spec:
     z = jax.random.normal(key, (6, num_steps))
     late = jax.scipy.special.ndtr(z[5]) < spec.late_fraction  # an independent uniform from the sixth row
     err = traj.errors.astype(float)
-    eps = spec.noise * z
+    eps = spec.noise_std * z
     local = spec.signal * err * (1 - late) + eps[0]
     state = spec.state_signal * (1 - traj.on_track.astype(float)) + eps[1]
     is_final = (t == num_steps - 1).astype(float)

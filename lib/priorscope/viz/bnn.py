@@ -31,13 +31,13 @@ _GRID = np.linspace(-1.5, 3.0, 181)
 _DENS = np.linspace(-8.0, 8.0, 161)
 
 
-def _compute(key: Any, a: Any, b: Any, noise: Any, depth: int, *, x: Any, y: Any) -> dict[str, Any]:
+def _compute(key: Any, a: Any, b: Any, noise_var: Any, depth: int, *, x: Any, y: Any) -> dict[str, Any]:
     del key
     kernel = gp.ArcCosine(jnp.asarray(2.0), jnp.asarray(0.1), depth=depth)
     grid = jnp.asarray(_GRID)
-    mean, var = gp.posterior(kernel, x, y, noise, grid, full_cov=False)
-    sd = jnp.sqrt(var + noise)
-    pred = gp.student_t_predictive(kernel, x, y, noise, grid, a, b)
+    mean, var = gp.posterior(kernel, x, y, noise_var, grid, full_cov=False)
+    sd = jnp.sqrt(var + noise_var)
+    pred = gp.student_t_predictive(kernel, x, y, noise_var, grid, a, b)
     t_sd = pred.scale * jnp.sqrt(pred.df / jnp.maximum(pred.df - 2.0, 1e-6))
     kxx = kernel(jnp.asarray([[1.0]]))[0, 0]
     dens = jnp.asarray(_DENS)
@@ -62,8 +62,8 @@ def make_scale_mixture_panel(name: str = "07.scale_mixture", num_points: int = 3
     x, y = toy_sine_data(jax.random.key(7), num_points)
     x, y = np.asarray(x), np.asarray(y)
 
-    def compute(key: Any, a: Any, b: Any, noise: Any, depth: int) -> dict[str, Any]:
-        return _compute(key, a, b, noise, depth, x=x, y=y)
+    def compute(key: Any, a: Any, b: Any, noise_var: Any, depth: int) -> dict[str, Any]:
+        return _compute(key, a, b, noise_var, depth, x=x, y=y)
 
     def setup(fig: Figure) -> None:
         ax1, ax2 = fig.grid(2, 1, row_height=260)
@@ -96,7 +96,7 @@ def make_scale_mixture_panel(name: str = "07.scale_mixture", num_points: int = 3
         {
             "a": FloatSlider(0.3, 1e4, 1.5, log=True, description="IG shape a"),
             "b": FloatSlider(0.1, 1e4, 1.5, log=True, description="IG scale b"),
-            "noise": FloatSlider(1e-3, 0.1, 0.01, log=True, description="noise ε"),
+            "noise_var": FloatSlider(1e-3, 0.1, 0.01, log=True, description="noise ε"),
             "depth": IntSlider(1, 3, 2, buckets=(1, 2, 3), description="hidden layers"),
         },
         setup,

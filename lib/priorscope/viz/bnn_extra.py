@@ -235,13 +235,13 @@ def fewshot_truth() -> tuple[jax.Array, jax.Array]:
     return jnp.asarray(FEWSHOT_MU), u @ u.T + 0.02 * jnp.eye(4)
 
 
-def _band(mu: Any, cov: Any, xs: Any, ys: Any, grid: Any, noise: Any) -> tuple[Any, Any]:
+def _band(mu: Any, cov: Any, xs: Any, ys: Any, grid: Any, noise_std: Any) -> tuple[Any, Any]:
     phi = task_features(xs)
     prec0 = jnp.linalg.inv(cov)
-    v = jnp.linalg.inv(prec0 + phi.T @ phi / noise**2)
-    mean = v @ (prec0 @ mu + phi.T @ ys / noise**2)
+    v = jnp.linalg.inv(prec0 + phi.T @ phi / noise_std**2)
+    mean = v @ (prec0 @ mu + phi.T @ ys / noise_std**2)
     g = task_features(grid)
-    return g @ mean, jnp.sqrt(jnp.einsum("gd,de,ge->g", g, v, g) + noise**2)
+    return g @ mean, jnp.sqrt(jnp.einsum("gd,de,ge->g", g, v, g) + noise_std**2)
 
 
 def make_fewshot_panel(

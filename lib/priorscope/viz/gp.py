@@ -69,8 +69,8 @@ def make_gp_regression_panel(name: str = "t03.gp_regression") -> Panel:
     switching families never recompiles.
     """
 
-    def compute(key: Any, kernel: Any, lengthscale: Any, noise: Any, num_points: Any) -> Any:
-        return demo.regression_demo(key, kernel, lengthscale, noise, num_points)
+    def compute(key: Any, kernel: Any, lengthscale: Any, noise_var: Any, num_points: Any) -> Any:
+        return demo.regression_demo(key, kernel, lengthscale, noise_var, num_points)
 
     def setup(fig: Figure) -> None:
         ax1, ax2 = fig.grid(1, 2, width_ratios=(1.6, 1), row_height=300)
@@ -102,7 +102,7 @@ def make_gp_regression_panel(name: str = "t03.gp_regression") -> Panel:
         fig["best"].set_data([float(r.ell_best)])
         top = float(np.max(lml))
         fig.axes[0].set(
-            title=f"{params['kernel']}: ℓ={float(params['lengthscale']):.2f}, σ²={float(params['noise']):.3f}, "
+            title=f"{params['kernel']}: ℓ={float(params['lengthscale']):.2f}, σ²={float(params['noise_var']):.3f}, "
             f"n={params['num_points']}"
         )
         fig.axes[1].set(
@@ -117,7 +117,7 @@ def make_gp_regression_panel(name: str = "t03.gp_regression") -> Panel:
         {
             "kernel": Choice(demo.KERNEL_FAMILIES, "RBF", description="kernel", traced=True),
             "lengthscale": FloatSlider(0.05, 5.0, 0.5, log=True, description="lengthscale ℓ"),
-            "noise": FloatSlider(1e-3, 1.0, 0.04, log=True, description="noise variance σ²"),
+            "noise_var": FloatSlider(1e-3, 1.0, 0.04, log=True, description="noise variance σ²"),
             "num_points": IntSlider(1, 64, 16, description="data points n"),
         },
         setup,

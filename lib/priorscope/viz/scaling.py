@@ -294,10 +294,10 @@ def ternary(p: Any) -> Any:
     return jnp.stack([p[..., 1] + 0.5 * p[..., 2], p[..., 2] * np.sqrt(3.0) / 2.0], axis=-1)
 
 
-def _simplex_compute(key: Any, bias: Any, noise: Any, eps: Any, move: str) -> dict[str, Any]:
+def _simplex_compute(key: Any, bias: Any, noise_std: Any, eps: Any, move: str) -> dict[str, Any]:
     del key  # deterministic
     pis = jnp.asarray(SIMPLEX_CANDIDATES)
-    theta = discretized_judge(3, bias, noise)
+    theta = discretized_judge(3, bias, noise_std)
     src, dst = _MOVES[move]
     theta2, pis2, valid = mixing_pair(theta, pis, eps, src, dst)
     return {
@@ -376,7 +376,7 @@ def make_simplex_panel(name: str = "26.simplex") -> Panel:
         _simplex_compute,
         {
             "bias": FloatSlider(-0.8, 0.8, 0.3, description="judge leniency"),
-            "noise": FloatSlider(0.2, 1.5, 0.8, description="judge noise"),
+            "noise_std": FloatSlider(0.2, 1.5, 0.8, description="judge noise"),
             "eps": FloatSlider(0.0, 0.6, 0.35, description="mixing ε"),
             "move": Choice(tuple(_MOVES), "middle → top", description="move mass"),
         },
