@@ -10,19 +10,11 @@
 Attention, masks and the training loop come from :mod:`priorscope.nn`.
 """
 
-from priorscope.amortized.bar import bar_borders, bar_cdf, bar_log_prob, bar_mean, bar_quantile
-from priorscope.amortized.checkpoints import DATA_DIR, file_sha256, load_checkpoint, save_checkpoint
-from priorscope.amortized.gmm import (
-    dt_loss,
-    dt_posterior,
-    gmm_kl_mc,
-    gmm_log_prob,
-    gmm_sample,
-    init_dt,
-    kalman_gmm_posterior,
-)
-from priorscope.amortized.pfn import init_pfn, make_pfn_loss, pfn_logits, pfn_nll
-from priorscope.amortized.priors import (
+from .bar import bar_borders, bar_cdf, bar_log_prob, bar_mean, bar_quantile
+from .checkpoints import DATA_DIR, file_sha256, load_checkpoint, save_checkpoint
+from .gmm import dt_loss, dt_posterior, gmm_kl_mc, gmm_log_prob, gmm_sample, init_dt, kalman_gmm_posterior
+from .pfn import init_pfn, make_pfn_loss, pfn_logits, pfn_nll
+from .priors import (
     GPHyperprior,
     gp_exact_log_pred,
     gp_hyper_model,
