@@ -31,8 +31,7 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import field
 from typing import NamedTuple
 
 import jax
@@ -47,6 +46,7 @@ from priorscope._checks import (
     check_probability,
     is_data,
 )
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "ReasoningEnv",
@@ -69,12 +69,7 @@ __all__ = [
 ]
 
 
-@partial(
-    jax.tree_util.register_dataclass,
-    data_fields=["skill", "self_correct", "lucky"],
-    meta_fields=["num_steps"],
-)
-@dataclass(frozen=True)
+@pytree_dataclass
 class ReasoningEnv:
     """A T-step policy on the two-state (on/off track) chain; build it with :func:`reasoning_env`.
 
@@ -85,7 +80,7 @@ class ReasoningEnv:
         lucky: ρ, the probability that an off-track chain still writes the right final answer.
     """
 
-    num_steps: int
+    num_steps: int = field(metadata=dict(static=True))
     skill: jax.Array
     self_correct: jax.Array
     lucky: jax.Array
@@ -329,12 +324,7 @@ def judge_first_error_pmf(first_error: int, num_steps: int, hit_rate: float, fal
     return jnp.where(t == num_steps, none, jnp.where(t < first_error, before, after))
 
 
-@partial(
-    jax.tree_util.register_dataclass,
-    data_fields=["signal", "state_signal", "answer_signal", "noise_std", "late_fraction"],
-    meta_fields=["lag"],
-)
-@dataclass(frozen=True)
+@pytree_dataclass
 class FeatureSpec:
     """How loudly each step shows its own correctness to a PRM; build it with :func:`feature_spec`.
 
@@ -352,7 +342,7 @@ class FeatureSpec:
     answer_signal: jax.Array
     noise_std: jax.Array
     late_fraction: jax.Array
-    lag: int = field(default=2)
+    lag: int = field(default=2, metadata=dict(static=True))
 
     def __post_init__(self):
         check_int("lag", self.lag, min_value=1)
