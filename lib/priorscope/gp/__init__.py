@@ -2,7 +2,7 @@
 
 Submodules for the paper notebooks (import them explicitly):
 
-* :mod:`priorscope.gp.demo`: the t03 experiments (regression panel compute, lengthscale recovery);
+* :mod:`priorscope.gp.experiments`: the t03 experiments (regression panel compute, lengthscale recovery);
 * :mod:`priorscope.gp.spectral`: GP collocation solver for u'' = f with a spectral-mixture kernel (notebook 04);
 * :mod:`priorscope.gp.manifold`: connection Laplacian and RVGP vector-field GPs on point clouds (notebook 05).
 """
