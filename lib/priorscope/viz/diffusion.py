@@ -270,7 +270,7 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
         path = int(params["path"])
         fig.axes[0].set(title=f"{short[path]}: pₜ and v, t = {float(params['t']):.2f}")
         fig.axes[1].set(title=f"{names[path]} trajectories, ζ = {float(params['zeta']):.2f}")
-        fig.axes[2].set(title=f"endpoints, {int(params['steps'])} steps (TV {float(r.tv):.3f})")
+        fig.axes[2].set(title=f"endpoints, {int(params['num_steps'])} steps (TV {float(r.tv):.3f})")
 
     return Panel(
         name,
@@ -328,7 +328,7 @@ def make_solver_panel(
             fig.axes[i].set(title=f"{labels[i]}: err {errs[i]:.2g}")
             # bars on a log axis: a band from the bottom of the axis up to the error
             fig[f"err{i}"].set_data([i - 0.35, i + 0.35], [lo, lo], [errs[i], errs[i]])
-        fig.axes[3].set(ylim=(lo, hi), title=f"N = {int(params['steps'])}, w = {float(params['guidance']):.1f}")
+        fig.axes[3].set(ylim=(lo, hi), title=f"N = {int(params['num_steps'])}, w = {float(params['guidance']):.1f}")
 
     return Panel(
         name,
