@@ -14,8 +14,8 @@ geometry, a mixture, sizes) gets a setup snippet from ``ARGUMENTS`` that builds 
 with the notebook's ``config.size`` names, so ``PRIORSCOPE_MODE=fast`` keeps them small. A panel whose cell
 fails is recorded with its error and the others are still measured.
 
-Usage: ``python benchmarks/panel_browser.py [--panels priorscope.viz.bayes:beta_binomial_panel ...]
-[--presses 20]``. By default every ``*_panel`` builder of ``priorscope.viz.*`` is measured (``--help`` lists
+Usage: ``python benchmarks/panel_browser.py [--panels priorscope.viz.bayes:make_beta_binomial_panel ...]
+[--presses 20]``. By default every ``make_*_panel`` builder of ``priorscope.viz.*`` is measured (``--help`` lists
 them); panels still drawn by matplotlib (legacy) are listed as skipped.
 """
 
@@ -181,7 +181,7 @@ def builders() -> list[str]:
             continue
         module = importlib.import_module(f"priorscope.viz.{mod.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.endswith("_panel") and fn.__module__ == module.__name__ and not name.startswith("_"):
+            if name.startswith("make_") and name.endswith("_panel") and fn.__module__ == module.__name__:
                 out.append(f"{module.__name__}:{name}")
     return out
 
@@ -253,10 +253,10 @@ def main() -> None:
     listing = "\n".join(f"  {t}{'  (setup from its notebook)' if t in ARGUMENTS else ''}" for t in every)
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
-        epilog=f"default panels ({len(every)}, every *_panel builder of priorscope.viz):\n{listing}",
+        epilog=f"default panels ({len(every)}, every make_*_panel builder of priorscope.viz):\n{listing}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--panels", nargs="*", help="builders as module:function (default: every *_panel)")
+    parser.add_argument("--panels", nargs="*", help="builders as module:function (default: every make_*_panel)")
     parser.add_argument("--presses", type=int, default=20)
     parser.add_argument("--gap", type=int, default=250, help="ms between presses")
     args = parser.parse_args()

@@ -43,8 +43,8 @@ FIT_NOTEBOOKS = ("tutorials/t00_tour.md", "tutorials/t01_jax_essentials.md", "no
 #: JupyterLab's autosave interval for the test (seconds; the default is 120)
 AUTOSAVE_S = 2
 DEMO_CELLS = (
-    "from priorscope.viz.bayes import beta_binomial_panel, normal_mean_panel\nbeta_binomial_panel()",
-    "normal_mean_panel()",
+    "from priorscope.viz.bayes import make_beta_binomial_panel, make_normal_mean_panel\nbeta_binomial_panel()",
+    "make_normal_mean_panel()",
 )
 
 
@@ -202,9 +202,9 @@ def test_index_opens_first_panels_fit_and_autosave_leaves_the_checkout_unmodifie
 def test_precomputed_bundle_replays_without_a_kernel(browser, tmp_path: Path) -> None:
     """A static page (no server, no network) replays a precomputed panel; moving a control changes the pixels."""
     from priorscope.viz import registry, replay
-    from priorscope.viz.bayes import beta_binomial_panel
+    from priorscope.viz.bayes import make_beta_binomial_panel
 
-    panel = beta_binomial_panel("test.replay")
+    panel = make_beta_binomial_panel("test.replay")
     registry.clear()
     bundle = panel.precompute(budget_bytes=400_000)
     page_path = tmp_path / "replay.html"

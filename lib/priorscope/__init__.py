@@ -7,9 +7,8 @@ JAX and never import plotting code; :mod:`priorscope.viz` holds the plots and li
 # NumPyro must be imported before ArviZ, or az.from_numpyro fails (see shared FINDINGS: import-order bug).
 import numpyro as _numpyro  # noqa: F401
 
-from priorscope import claims as claims
-from priorscope import config as config
-from priorscope import metrics as metrics
+from . import claims, config, metrics
 
 __version__ = "0.1.0"
-__all__ = ["claims", "config", "metrics", "__version__"]
+
+__all__ = ["__version__", "claims", "config", "metrics"]

@@ -86,15 +86,15 @@ def test_gp_exact_log_pred_matches_numpy():
         m = K(xq, x) @ np.linalg.solve(A, y)
         v = 1.0 - np.sum(K(xq, x) * np.linalg.solve(A, K(x, xq)).T, axis=1) + 0.01
         ref = stats.norm.logpdf(yq, m, np.sqrt(v))
-        got = am.gp_exact_log_pred(x, y, xq, yq, lengthscale=0.25, variance=1.0, noise=0.01)
+        got = am.gp_exact_log_pred(x, y, xq, yq, lengthscale=0.25, variance=1.0, noise_var=0.01)
         np.testing.assert_allclose(got, ref, atol=1e-5)
         # a mixture over identical draws is the single posterior
-        mix = am.gp_mixture_log_pred(jnp.full(4, 0.25), jnp.ones(4), x, y, xq, yq, noise=0.01)
+        mix = am.gp_mixture_log_pred(jnp.full(4, 0.25), jnp.ones(4), x, y, xq, yq, noise_var=0.01)
         np.testing.assert_allclose(mix, ref, atol=1e-5)
 
 
 def test_gp_batch_has_the_prior_covariance():
-    x, y = am.sample_gp_batch(KEY, 20_000, 1, variance=2.0, noise=0.5)
+    x, y = am.sample_gp_batch(KEY, 20_000, 1, variance=2.0, noise_var=0.5)
     assert float(jnp.var(y)) == pytest.approx(2.5, rel=0.05)
     assert float(x.min()) >= 0.0 and float(x.max()) <= 1.0
 

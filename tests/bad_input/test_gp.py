@@ -44,18 +44,18 @@ CASES = [
     Case("Kernel", "X1", lambda: gp.RBF()(jnp.ones((2, 2, 2)))),
     # exact posterior
     Case("posterior", "jitter", lambda: gp.posterior(R, X, Y, 0.1, XS, jitter=-1.0)),
-    Case("posterior", "noise", lambda: gp.posterior(R, X, Y, -0.1, XS)),
-    Case.jit("posterior", "noise", lambda: jax.jit(lambda n: gp.posterior(R, X, Y, n, XS))(-0.1)),
+    Case("posterior", "noise_var", lambda: gp.posterior(R, X, Y, -0.1, XS)),
+    Case.jit("posterior", "noise_var", lambda: jax.jit(lambda n: gp.posterior(R, X, Y, n, XS))(-0.1)),
     Case("posterior", "y", lambda: gp.posterior(R, X, Y.at[0].set(NAN), 0.1, XS)),
     Case("posterior", "kernel", lambda: gp.posterior(lambda a, b: 0.0, X, Y, 0.1, XS)),
-    Case("log_marginal_likelihood", "noise", lambda: gp.log_marginal_likelihood(R, X, Y, 0.0)),
+    Case("log_marginal_likelihood", "noise_var", lambda: gp.log_marginal_likelihood(R, X, Y, 0.0)),
     Case("log_marginal_likelihood", "y", lambda: gp.log_marginal_likelihood(R, X, Y[:3], 0.1)),
     Case("sample_prior", "num_samples", lambda: gp.sample_prior(KEY, R, X, 0)),
     Case("sample_prior", "jitter", lambda: gp.sample_prior(KEY, R, X, 2, jitter=-1e-3)),
     Case("sample_posterior", "num_samples", lambda: gp.sample_posterior(KEY, R, X, Y, 0.1, XS, 2.5)),
     # repeated points
     Case("posterior_unique", "counts", lambda: gp.posterior_unique(R, XU, -CNT, YM, 0.1, XS)),
-    Case("posterior_unique", "noise", lambda: gp.posterior_unique(R, XU, CNT, YM, -0.1, XS)),
+    Case("posterior_unique", "noise_var", lambda: gp.posterior_unique(R, XU, CNT, YM, -0.1, XS)),
     Case(
         "log_marginal_likelihood_unique", "sq_dev", lambda: gp.log_marginal_likelihood_unique(R, XU, CNT, YM, 0.1, -1.0)
     ),
@@ -64,13 +64,13 @@ CASES = [
     Case("kron_matvec", "v", lambda: gp.kron_matvec(K2, jnp.ones(5))),
     Case("kron_solve", "v", lambda: gp.kron_solve(K2, jnp.ones(7))),
     Case("kron_logdet", "factors", lambda: gp.kron_logdet([jnp.ones((2, 3))])),
-    Case("kron_eigh_solve", "noise", lambda: gp.kron_eigh_solve(K2, V6, -1.0)),
-    Case("kron_eigh_logdet", "noise", lambda: gp.kron_eigh_logdet(K2, -1.0)),
+    Case("kron_eigh_solve", "noise_var", lambda: gp.kron_eigh_solve(K2, V6, -1.0)),
+    Case("kron_eigh_logdet", "noise_var", lambda: gp.kron_eigh_logdet(K2, -1.0)),
     Case("kron_dense", "factors", lambda: gp.kron_dense([])),
     # fitting
     Case("fit_map", "num_steps", lambda: gp.fit_map(_build, jnp.asarray(0.0), X, Y, num_steps=0)),
     Case("fit_map", "learning_rate", lambda: gp.fit_map(_build, jnp.asarray(0.0), X, Y, learning_rate=-0.1)),
-    Case("lml_grid", "noise", lambda: gp.lml_grid(gp.RBF, jnp.array([0.1, 0.2]), X, Y, -1.0)),
+    Case("lml_grid", "noise_var", lambda: gp.lml_grid(gp.RBF, jnp.array([0.1, 0.2]), X, Y, -1.0)),
     Case("Switch", "kernels", lambda: gp.Switch(0, ())),
     # Student-t process (notebook 07)
     Case(

@@ -67,7 +67,7 @@ CASES += [
     Case("fsm_sine_data", "length", lambda: minds.fsm_sine_data(KEY, 2, 1)),
     Case("fsm_sine_data", "periods", lambda: minds.fsm_sine_data(KEY, 2, 10, periods=(8, 1))),
     Case("fsm_sine_data", "switch_prob", lambda: minds.fsm_sine_data(KEY, 2, 10, switch_prob=1.5)),
-    Case("fsm_sine_data", "noise", lambda: minds.fsm_sine_data(KEY, 2, 10, noise=-0.1)),
+    Case("fsm_sine_data", "noise_std", lambda: minds.fsm_sine_data(KEY, 2, 10, noise_std=-0.1)),
     Case("init_pvrnn", "d_dim", lambda: minds.init_pvrnn(KEY, 1, 0, 2)),
     Case("pvrnn_run", "tau", lambda: minds.pvrnn_run(PV, A, EPS, POST, 0.5)),
     Case("pvrnn_run", "eps", lambda: minds.pvrnn_run(PV, A, EPS[:5], POST, 2.0)),

@@ -77,7 +77,7 @@ CASES = [
     ),
     Case("ReasoningEnv", "num_steps", lambda: sc.ReasoningEnv(0, jnp.asarray(0.0), jnp.asarray(0.5), jnp.asarray(0.0))),
     Case("reasoning_env", "lucky", lambda: sc.reasoning_env(4, lucky=-0.1)),
-    Case("FeatureSpec", "noise", lambda: sc.FeatureSpec(*(jnp.asarray(v) for v in (2.0, 0.5, 2.0, -1.0, 0.0)))),
+    Case("FeatureSpec", "noise_std", lambda: sc.FeatureSpec(*(jnp.asarray(v) for v in (2.0, 0.5, 2.0, -1.0, 0.0)))),
     Case("feature_spec", "late_fraction", lambda: sc.feature_spec(late_fraction=1.5)),
     Case("first_error_pmf", "err_prob", lambda: sc.first_error_pmf(1.5, 5)),
     Case.jit("first_error_pmf", "err_prob", lambda: jax.jit(lambda p: sc.first_error_pmf(p, 5))(1.5)),
@@ -100,8 +100,8 @@ CASES = [
     Case("sample_trajectory", "difficulty", lambda: sc.sample_trajectory(KEY, ENV, NAN)),
     Case.jit("Trajectory", "difficulties", lambda: sc.sample_trajectories(KEY, ENV, jnp.array([0.0, NAN]), 2)),
     Case("step_error_prob", "skill", lambda: sc.step_error_prob(0.0, NAN)),
-    Case("step_features", "spec", lambda: sc.step_features(KEY, TRAJ, 0.0, {"noise": 1.0})),
-    Case("token_signals", "noise", lambda: sc.token_signals(KEY, jnp.zeros(3), 8, -1.0, jnp.zeros(3, bool))),
+    Case("step_features", "spec", lambda: sc.step_features(KEY, TRAJ, 0.0, {"noise_std": 1.0})),
+    Case("token_signals", "noise_std", lambda: sc.token_signals(KEY, jnp.zeros(3), 8, -1.0, jnp.zeros(3, bool))),
     # process reward models
     Case("aggregate_scores", "how", lambda: sc.aggregate_scores(jnp.ones((2, 3)), "minn"), match="did you mean"),
     Case(
@@ -221,21 +221,21 @@ CASES = [
         "er_beam_search",
         "num_beams",
         lambda: sc.er_beam_search(
-            KEY, 4, num_beams=5, beam_width=2, num_steps=2, num_tokens=8, noise=1.0, late_fraction=0.0
+            KEY, 4, num_beams=5, beam_width=2, num_steps=2, num_tokens=8, noise_std=1.0, late_fraction=0.0
         ),
     ),
     Case(
         "er_beam_search",
         "tau",
         lambda: sc.er_beam_search(
-            KEY, 12, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise=1.0, late_fraction=0.0
+            KEY, 12, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise_std=1.0, late_fraction=0.0
         ),
     ),
     Case(
         "er_beam_search",
-        "noise",
+        "noise_std",
         lambda: sc.er_beam_search(
-            KEY, 4, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise=-1.0, late_fraction=0.0
+            KEY, 4, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise_std=-1.0, late_fraction=0.0
         ),
     ),
     Case.jit(
@@ -243,7 +243,7 @@ CASES = [
         "tau",
         lambda: jax.jit(
             lambda t: sc.er_beam_search(
-                KEY, t, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise=1.0, late_fraction=0.0
+                KEY, t, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise_std=1.0, late_fraction=0.0
             )
         )(12.0),
     ),
@@ -251,14 +251,22 @@ CASES = [
         "ERResult",
         "late_fraction",
         lambda: sc.er_beam_search(
-            KEY, 4, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise=1.0, late_fraction=1.5
+            KEY, 4, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise_std=1.0, late_fraction=1.5
         ),
     ),
     Case(
         "er_experiment",
         "num_problems",
         lambda: sc.er_experiment(
-            KEY, 4, num_problems=0, num_beams=4, beam_width=2, num_steps=2, num_tokens=8, noise=1.0, late_fraction=0.0
+            KEY,
+            4,
+            num_problems=0,
+            num_beams=4,
+            beam_width=2,
+            num_steps=2,
+            num_tokens=8,
+            noise_std=1.0,
+            late_fraction=0.0,
         ),
     ),
     Case("er_token_cost", "tau", lambda: sc.er_token_cost(4, 2, 2, 8, 0)),
@@ -309,7 +317,7 @@ CASES = [
         "num_items",
         lambda: sc.coverage_experiment(KEY, None, PIS, jnp.eye(3), jnp.ones(3), num_items=0, num_datasets=1),
     ),
-    Case("discretized_judge", "noise", lambda: sc.discretized_judge(3, 0.0, -1.0)),
+    Case("discretized_judge", "noise_std", lambda: sc.discretized_judge(3, 0.0, -1.0)),
     Case("expected_score", "pis", lambda: sc.expected_score(jnp.array([[0.5, 0.7, 0.1]]))),
     Case("judge_prior_concentration", "kappa", lambda: sc.judge_prior_concentration(3, -1.0, 0.1)),
     Case("make_judge_sampler", "num_levels", lambda: sc.make_judge_sampler(2, 1, num_warmup=5, num_samples=5)),

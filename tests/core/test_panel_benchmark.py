@@ -25,7 +25,7 @@ def test_every_notebook_panel_is_benchmarked_with_its_arguments() -> None:
     shown = {
         name
         for path in notebook_sources()
-        for name in re.findall(r"^\w+ = (?:\w+\.)?(\w+_panel)\(", path.read_text(), flags=re.MULTILINE)
+        for name in re.findall(r"^\w+ = (?:\w+\.)?(make_\w+_panel)\(", path.read_text(), flags=re.MULTILINE)
     }
     measured = {target.split(":")[1] for target in pb.builders()}
     assert shown == measured

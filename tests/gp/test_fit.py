@@ -12,15 +12,15 @@ def test_fit_map_reaches_grid_optimum():
     rng = np.random.default_rng(0)
     X = np.sort(rng.uniform(0, 5, 30))
     y = np.asarray(gp.sample_prior(jax.random.key(2), gp.RBF(0.6), X, 1))[0] + 0.1 * rng.standard_normal(30)
-    noise = 0.01
+    noise_var = 0.01
 
     def build(p):
-        return gp.RBF(jnp.exp(p["log_ell"])), noise
+        return gp.RBF(jnp.exp(p["log_ell"])), noise_var
 
     res = gp.fit_map(build, {"log_ell": jnp.array(0.0)}, X, y, num_steps=300, learning_rate=0.05)
     assert res.losses.shape == (300,)
     grid = np.exp(np.linspace(np.log(0.1), np.log(3.0), 301))
-    lml = np.asarray(gp.lml_grid(lambda ell: gp.RBF(ell), grid, X, y, noise))
+    lml = np.asarray(gp.lml_grid(lambda ell: gp.RBF(ell), grid, X, y, noise_var))
     best = grid[np.argmax(lml)]
     np.testing.assert_allclose(np.exp(res.params["log_ell"]), best, rtol=2e-2)
     np.testing.assert_allclose(-res.losses[-1], lml.max(), atol=1e-3)

@@ -38,18 +38,18 @@ def test_posterior_and_lml_match_sklearn(make, sk):
 
 
 def test_heteroscedastic_noise_vs_numpy_solve():
-    noise = RNG.uniform(0.01, 0.2, 15)
+    noise_var = RNG.uniform(0.01, 0.2, 15)
     k = gp.Matern32(0.6, 0.9)
     K, Ks, Kss = (np.asarray(k(a, b)) for a, b in [(X, X), (XS, X), (XS, XS)])
-    A = K + np.diag(noise)
+    A = K + np.diag(noise_var)
     mean_ref = Ks @ np.linalg.solve(A, Y)
     cov_ref = Kss - Ks @ np.linalg.solve(A, Ks.T)
     sign, logdet = np.linalg.slogdet(A)
     lml_ref = -0.5 * Y @ np.linalg.solve(A, Y) - 0.5 * logdet - 7.5 * np.log(2 * np.pi)
-    mean, cov = gp.posterior(k, X, Y, noise, XS)
+    mean, cov = gp.posterior(k, X, Y, noise_var, XS)
     np.testing.assert_allclose(mean, mean_ref, atol=1e-10)
     np.testing.assert_allclose(cov, cov_ref, atol=1e-10)
-    np.testing.assert_allclose(gp.log_marginal_likelihood(k, X, Y, noise), lml_ref, rtol=1e-10)
+    np.testing.assert_allclose(gp.log_marginal_likelihood(k, X, Y, noise_var), lml_ref, rtol=1e-10)
 
 
 def test_1d_inputs_equal_column_inputs():
@@ -92,9 +92,9 @@ def test_jit_with_traced_hyperparameters():
     "args,match",
     [
         ((X, Y[:5], NOISE, XS), "X and y must have the same number of points"),
-        ((X, Y, -0.1, XS), "noise must be finite and > 0"),
-        ((X, Y, 0.0, XS), "noise must be finite and > 0"),
-        ((X, Y, np.ones(3), XS), r"noise must be a scalar or have shape \(15,\)"),
+        ((X, Y, -0.1, XS), "noise_var must be finite and > 0"),
+        ((X, Y, 0.0, XS), "noise_var must be finite and > 0"),
+        ((X, Y, np.ones(3), XS), r"noise_var must be a scalar or have shape \(15,\)"),
         ((np.zeros((0, 1)), np.zeros(0), NOISE, XS), "X must contain at least one point"),
         ((np.where(X > 1, np.nan, X), Y, NOISE, XS), "X must be finite"),
         ((X, np.where(Y > 0.5, np.nan, Y), NOISE, XS), "y must be finite"),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from priorscope import gp
-from priorscope.gp import demo, spectral
+from priorscope.gp import experiments, spectral
 
 
 def _kernels():
@@ -50,9 +50,9 @@ def test_switch_rejects_bad_index_and_kernels():
 
 def test_regression_demo_by_index_equals_by_name():
     key = jax.random.key(2)
-    run = jax.jit(lambda i: demo.regression_demo(key, i, 0.6, 0.05, 9, max_points=12, num_test=15, num_grid=6))
-    for i, name in enumerate(demo.KERNEL_FAMILIES):
-        want = demo.regression_demo(key, name, 0.6, 0.05, 9, max_points=12, num_test=15, num_grid=6)
+    run = jax.jit(lambda i: experiments.regression_demo(key, i, 0.6, 0.05, 9, max_points=12, num_test=15, num_grid=6))
+    for i, name in enumerate(experiments.KERNEL_FAMILIES):
+        want = experiments.regression_demo(key, name, 0.6, 0.05, 9, max_points=12, num_test=15, num_grid=6)
         got = run(jnp.asarray(i, jnp.int32))
         for a, b in zip(got, want, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-10)

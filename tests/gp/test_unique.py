@@ -19,15 +19,15 @@ def test_unique_posterior_equals_full_history():
     X, y = _history()
     Xs = np.random.default_rng(1).uniform(-2, 2, (10, 2))
     k = gp.Matern52(0.8, 1.1)
-    noise = 0.09
+    noise_var = 0.09
     Xu, counts, means, sq = gp.summarize_repeats(X, y)
     assert counts.sum() == 40 and len(Xu) <= 6
-    m_full, c_full = gp.posterior(k, X, y, noise, Xs, jitter=0.0)
-    m_u, c_u = gp.posterior_unique(k, Xu, counts, means, noise, Xs)
+    m_full, c_full = gp.posterior(k, X, y, noise_var, Xs, jitter=0.0)
+    m_u, c_u = gp.posterior_unique(k, Xu, counts, means, noise_var, Xs)
     np.testing.assert_allclose(m_u, m_full, atol=1e-8)
     np.testing.assert_allclose(c_u, c_full, atol=1e-8)
-    lml_full = gp.log_marginal_likelihood(k, X, y, noise)
-    lml_u = gp.log_marginal_likelihood_unique(k, Xu, counts, means, noise, sq)
+    lml_full = gp.log_marginal_likelihood(k, X, y, noise_var)
+    lml_u = gp.log_marginal_likelihood_unique(k, Xu, counts, means, noise_var, sq)
     np.testing.assert_allclose(lml_u, lml_full, atol=1e-8)
 
 
@@ -47,7 +47,7 @@ def test_unique_bad_input():
         gp.posterior_unique(gp.RBF(), Xu, np.ones(2), np.zeros(3), 0.1, Xu)
     with pytest.raises(ValueError, match="counts must be finite and > 0"):
         gp.posterior_unique(gp.RBF(), Xu, np.array([1, 0, 2]), np.zeros(3), 0.1, Xu)
-    with pytest.raises(ValueError, match="noise must be finite and > 0"):
+    with pytest.raises(ValueError, match="noise_var must be finite and > 0"):
         gp.posterior_unique(gp.RBF(), Xu, np.ones(3), np.zeros(3), -1.0, Xu)
     with pytest.raises(ValueError, match="y_means must be finite"):
         gp.posterior_unique(gp.RBF(), Xu, np.ones(3), np.array([0, np.nan, 0]), 0.1, Xu)

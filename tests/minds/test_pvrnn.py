@@ -27,7 +27,7 @@ def test_gaussian_kl_matches_quadrature():
 
 
 def test_fsm_data_are_whole_sine_cycles_of_two_periods():
-    x = np.asarray(pv.fsm_sine_data(jax.random.key(0), 40, 64, noise=0.0))[..., 0]
+    x = np.asarray(pv.fsm_sine_data(jax.random.key(0), 40, 64, noise_std=0.0))[..., 0]
     assert x.shape == (40, 64)
     # every sequence starts a cycle at t = 0 and the slope there identifies the period (8 or 16)
     slope = x[:, 1] - x[:, 0]

@@ -182,8 +182,8 @@ MUTANTS = [
     {
         "id": "drop_risk_linear_in_tau",
         "file": "scaling/search.py",
-        "old": "shift = jnp.asarray(margin) * jnp.sqrt(jnp.asarray(tau, float)) / jnp.asarray(noise)",
-        "new": "shift = jnp.asarray(margin) * jnp.asarray(tau, float) / jnp.asarray(noise)",
+        "old": "shift = jnp.asarray(margin) * jnp.sqrt(jnp.asarray(tau, float)) / jnp.asarray(noise_std)",
+        "new": "shift = jnp.asarray(margin) * jnp.asarray(tau, float) / jnp.asarray(noise_std)",
         "why": "early-rejection drop risk with the margin growing like tau instead of sqrt(tau)",
         "tests": ["tests/scaling/test_search.py"],
         "notebooks": ["31_early"],

@@ -99,8 +99,8 @@ def test_judge_law_matches_closed_form():
 
 def test_step_features_shape_and_late_evidence():
     env = E.reasoning_env(T, skill=-1.0)
-    spec0 = E.feature_spec(signal=5.0, noise=0.01, late_fraction=0.0, lag=2)
-    spec1 = E.feature_spec(signal=5.0, noise=0.01, late_fraction=1.0, lag=2)
+    spec0 = E.feature_spec(signal=5.0, noise_std=0.01, late_fraction=0.0, lag=2)
+    spec1 = E.feature_spec(signal=5.0, noise_std=0.01, late_fraction=1.0, lag=2)
     traj = E.sample_trajectory(jax.random.key(0), env, 0.0)
     traj = traj._replace(errors=jnp.array([False, True, False, False, False, False]), first_error=jnp.array(1))
     x0 = np.asarray(E.step_features(jax.random.key(1), traj, 0.0, spec0))
@@ -132,8 +132,8 @@ def test_bad_inputs():
         E.sample_trajectories(jax.random.key(0), E.reasoning_env(4), jnp.zeros(2), 0)
     with pytest.raises(ValueError, match="late_fraction must lie"):
         E.feature_spec(late_fraction=2.0)
-    with pytest.raises(ValueError, match="noise must be finite and > 0"):
-        E.feature_spec(noise=0.0)
+    with pytest.raises(ValueError, match="noise_std must be finite and > 0"):
+        E.feature_spec(noise_std=0.0)
 
 
 @pytest.mark.parametrize("late", [False, True])

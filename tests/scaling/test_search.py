@@ -32,7 +32,7 @@ def _er(tau, late=0.0, reps=300):
 @jax.jit
 def _er_batch(keys, tau, late):
     run = lambda k: ER.er_beam_search(
-        k, tau, num_beams=8, beam_width=4, num_steps=3, num_tokens=32, noise=2.0, late_fraction=late
+        k, tau, num_beams=8, beam_width=4, num_steps=3, num_tokens=32, noise_std=2.0, late_fraction=late
     )
     return jax.vmap(run)(keys)
 
@@ -83,7 +83,7 @@ def test_bad_inputs():
         S.pass_at_n(1.5, 3)
     with pytest.raises(ValueError, match="keep must be <= 3"):
         ER.drop_best_prob(0.5, 4.0, 1.0, 4, 4)
-    with pytest.raises(ValueError, match="noise must be finite and > 0"):
+    with pytest.raises(ValueError, match="noise_std must be finite and > 0"):
         ER.drop_best_prob(0.5, 4.0, 0.0, 4, 1)
 
 

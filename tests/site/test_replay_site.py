@@ -10,7 +10,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from priorscope.viz import registry, replay
-from priorscope.viz.bayes import beta_binomial_panel
+from priorscope.viz.bayes import make_beta_binomial_panel
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def test_replay_mode_displays_the_bundle_within_the_site_budget_and_no_widget(mo
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     InteractiveShell.instance()
-    panel = beta_binomial_panel("test.site")
+    panel = make_beta_binomial_panel("test.site")
     panel.show()
     assert len(shown) == 1 and panel._box is None, "replay mode must not build the widget"
     html = shown[0].data

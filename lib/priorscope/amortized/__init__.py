@@ -12,9 +12,9 @@
 Attention, masks and the training loop come from :mod:`priorscope.nn`.
 """
 
-from priorscope.amortized.bar import bar_borders, bar_cdf, bar_log_prob, bar_mean, bar_quantile
-from priorscope.amortized.checkpoints import DATA_DIR, file_sha256, load_checkpoint, save_checkpoint
-from priorscope.amortized.gmm import (
+from .bar import bar_borders, bar_cdf, bar_log_prob, bar_mean, bar_quantile
+from .checkpoints import DATA_DIR, file_sha256, load_checkpoint, save_checkpoint
+from .gmm import (
     dt_loss,
     dt_posterior,
     gmm_kl_mc,
@@ -23,7 +23,7 @@ from priorscope.amortized.gmm import (
     init_dt,
     kalman_gmm_posterior,
 )
-from priorscope.amortized.lcpfn import (
+from .lcpfn import (
     LC_SITES,
     digits_learning_curves,
     lc_draws_log_pred,
@@ -36,8 +36,8 @@ from priorscope.amortized.lcpfn import (
     lcpfn_logits,
     make_lc_nuts,
 )
-from priorscope.amortized.pfn import init_pfn, make_pfn_loss, pfn_logits, pfn_nll
-from priorscope.amortized.priors import (
+from .pfn import init_pfn, make_pfn_loss, pfn_logits, pfn_nll
+from .priors import (
     GPHyperprior,
     gp_exact_log_pred,
     gp_hyper_model,
@@ -52,6 +52,7 @@ from priorscope.amortized.priors import (
 
 __all__ = [
     "DATA_DIR",
+    "GPHyperprior",
     "LC_SITES",
     "bar_borders",
     "bar_cdf",
@@ -68,7 +69,6 @@ __all__ = [
     "gp_exact_log_pred",
     "gp_hyper_model",
     "gp_mixture_log_pred",
-    "GPHyperprior",
     "init_dt",
     "init_pfn",
     "kalman_gmm_posterior",

@@ -1,6 +1,6 @@
 r"""Priors as batch samplers for prior-fitted networks, and their exact (or MCMC) reference posteriors.
 
-- GP regression in 1-D: ``x ~ U[0, 1]``, ``f ~ GP(0, σ² RBF(ℓ))``, ``y = f + N(0, noise)``, with fixed
+- GP regression in 1-D: ``x ~ U[0, 1]``, ``f ~ GP(0, σ² RBF(ℓ))``, ``y = f + N(0, noise_var)``, with fixed
   hyperparameters (the exact posterior predictive is closed form) or with a hyperprior on ``ℓ`` and ``σ²`` (the
   reference marginalises them with NUTS).
 - The LC-PFN learning-curve prior (Adriaensen et al., 2023): a weighted sum of the pow3, ilog2 and janoschek basis
@@ -48,9 +48,9 @@ class GPHyperprior(NamedTuple):
     log_var_sd: float = 0.3
 
 
-def _rbf_cov(x, lengthscale, variance, noise):
+def _rbf_cov(x, lengthscale, variance, noise_var):
     d2 = (x[:, None] - x[None, :]) ** 2
-    return variance * jnp.exp(-0.5 * d2 / lengthscale**2) + (noise + 1e-6) * jnp.eye(x.shape[0])
+    return variance * jnp.exp(-0.5 * d2 / lengthscale**2) + (noise_var + 1e-6) * jnp.eye(x.shape[0])
 
 
 def sample_gp_batch(
@@ -60,7 +60,7 @@ def sample_gp_batch(
     *,
     lengthscale=0.25,
     variance=1.0,
-    noise=0.01,
+    noise_var=0.01,
     hyperprior: GPHyperprior | None = None,
 ) -> tuple[jax.Array, jax.Array]:
     """``batch`` datasets of ``num_points`` noisy GP draws on ``x ~ U[0, 1]``; returns ``(x, y)``, each ``(B, T)``.
@@ -72,7 +72,7 @@ def sample_gp_batch(
     num_points = check_int("num_points", num_points, min_value=1)
     lengthscale = check_positive("lengthscale", lengthscale)
     variance = check_positive("variance", variance)
-    noise = check_positive("noise", noise)
+    noise_var = check_positive("noise_var", noise_var)
     kx, kf, kh = jax.random.split(key, 3)
     x = jax.random.uniform(kx, (batch, num_points))
     if hyperprior is None:
@@ -82,50 +82,50 @@ def sample_gp_batch(
         k1, k2 = jax.random.split(kh)
         ls = jnp.exp(hyperprior.log_ls_mean + hyperprior.log_ls_sd * jax.random.normal(k1, (batch,)))
         var = jnp.exp(hyperprior.log_var_mean + hyperprior.log_var_sd * jax.random.normal(k2, (batch,)))
-    chol = jax.vmap(lambda xi, li, vi: jnp.linalg.cholesky(_rbf_cov(xi, li, vi, noise)))(x, ls, var)
+    chol = jax.vmap(lambda xi, li, vi: jnp.linalg.cholesky(_rbf_cov(xi, li, vi, noise_var)))(x, ls, var)
     y = jnp.einsum("bij,bj->bi", chol, jax.random.normal(kf, (batch, num_points)))
     return x, y
 
 
-def gp_exact_log_pred(x_ctx, y_ctx, x_qry, y_qry, *, lengthscale=0.25, variance=1.0, noise=0.01) -> jax.Array:
+def gp_exact_log_pred(x_ctx, y_ctx, x_qry, y_qry, *, lengthscale=0.25, variance=1.0, noise_var=0.01) -> jax.Array:
     """Exact posterior-predictive log density ``log p(y_q | x_q, D)`` of the GP, one value per query, ``(Q,)``.
 
-    With no context (``x_ctx`` of length 0) it is the prior predictive ``N(0, σ² + noise)``.
+    With no context (``x_ctx`` of length 0) it is the prior predictive ``N(0, σ² + noise_var)``.
     """
     x_ctx, y_ctx, x_qry, y_qry = (jnp.asarray(a, dtype=float) for a in (x_ctx, y_ctx, x_qry, y_qry))
     check_ndim("x_ctx", x_ctx, 1)
     check_same_shape("x_ctx", x_ctx, "y_ctx", y_ctx)
     check_ndim("x_qry", x_qry, 1)
     check_same_shape("x_qry", x_qry, "y_qry", y_qry)
-    noise = check_positive("noise", noise)
+    noise_var = check_positive("noise_var", noise_var)
     if x_ctx.shape[0] == 0:
-        return jax.scipy.stats.norm.logpdf(y_qry, 0.0, jnp.sqrt(variance + noise))
+        return jax.scipy.stats.norm.logpdf(y_qry, 0.0, jnp.sqrt(variance + noise_var))
     kernel = gp.RBF(lengthscale=jnp.asarray(lengthscale), variance=jnp.asarray(variance))
-    mean, var = gp.posterior(kernel, x_ctx, y_ctx, noise, x_qry, full_cov=False)
-    return jax.scipy.stats.norm.logpdf(y_qry, mean, jnp.sqrt(jnp.maximum(var, 0.0) + noise))
+    mean, var = gp.posterior(kernel, x_ctx, y_ctx, noise_var, x_qry, full_cov=False)
+    return jax.scipy.stats.norm.logpdf(y_qry, mean, jnp.sqrt(jnp.maximum(var, 0.0) + noise_var))
 
 
-def gp_hyper_model(x, y, noise=0.01, hyperprior: GPHyperprior | None = None):
+def gp_hyper_model(x, y, noise_var=0.01, hyperprior: GPHyperprior | None = None):
     """NumPyro model of the hyperprior GP: log-normal ``ℓ``, ``σ²``; ``y ~ N(0, σ² K_ℓ + noise I)``."""
     hyperprior = GPHyperprior() if hyperprior is None else hyperprior
     check_ndim("x", x, 1)
     check_same_shape("x", x, "y", y)
     ls = numpyro.sample("lengthscale", dist.LogNormal(hyperprior.log_ls_mean, hyperprior.log_ls_sd))
     var = numpyro.sample("variance", dist.LogNormal(hyperprior.log_var_mean, hyperprior.log_var_sd))
-    cov = _rbf_cov(x, ls, var, noise)
+    cov = _rbf_cov(x, ls, var, noise_var)
     numpyro.sample("y", dist.MultivariateNormal(jnp.zeros(x.shape[0]), covariance_matrix=cov), obs=y)
 
 
-def gp_mixture_log_pred(lengthscales, variances, x_ctx, y_ctx, x_qry, y_qry, *, noise=0.01) -> jax.Array:
+def gp_mixture_log_pred(lengthscales, variances, x_ctx, y_ctx, x_qry, y_qry, *, noise_var=0.01) -> jax.Array:
     """Posterior-predictive log density averaged over hyperparameter draws (e.g. NUTS samples), ``(Q,)``.
 
-    ``log (1/S) Σ_s N(y_q; m_s(x_q), v_s(x_q) + noise)`` with ``m_s``, ``v_s`` the GP posterior under draw ``s``.
+    ``log (1/S) Σ_s N(y_q; m_s(x_q), v_s(x_q) + noise_var)`` with ``m_s``, ``v_s`` the GP posterior under draw ``s``.
     """
     lengthscales = jnp.ravel(jnp.asarray(lengthscales, dtype=float))
     variances = jnp.ravel(jnp.asarray(variances, dtype=float))
     check_same_shape("lengthscales", lengthscales, "variances", variances)
     one = jax.vmap(
-        lambda ls, v: gp_exact_log_pred(x_ctx, y_ctx, x_qry, y_qry, lengthscale=ls, variance=v, noise=noise)
+        lambda ls, v: gp_exact_log_pred(x_ctx, y_ctx, x_qry, y_qry, lengthscale=ls, variance=v, noise_var=noise_var)
     )(lengthscales, variances)
     return jax.scipy.special.logsumexp(one, axis=0) - jnp.log(lengthscales.shape[0])
 

@@ -1,38 +1,25 @@
 """Bayesian building blocks for the foundations tutorials: conjugate closed forms and small NumPyro models."""
 
-from priorscope.bayes.conjugate import NormalPosterior as NormalPosterior
-from priorscope.bayes.conjugate import beta_binomial_posterior as beta_binomial_posterior
-from priorscope.bayes.conjugate import normal_mean_prior_predictive as normal_mean_prior_predictive
-from priorscope.bayes.conjugate import normal_normal_posterior as normal_normal_posterior
-from priorscope.bayes.models import EIGHT_SCHOOLS as EIGHT_SCHOOLS
-from priorscope.bayes.models import eight_schools_noncentered as eight_schools_noncentered
-from priorscope.bayes.models import normal_mean_model as normal_mean_model
+from .conjugate import NormalPosterior, beta_binomial_posterior, normal_mean_prior_predictive, normal_normal_posterior
+from .experiments import BetaBinomialGrid, NormalMeanExperiment, beta_binomial_grid, normal_mean_experiment
+from .hierarchical import EightSchoolsMoments, eight_schools_exact_moments
+from .models import EIGHT_SCHOOLS, eight_schools_noncentered, normal_mean_model
+from .random_features import RandomFunction, random_fourier_function
 
 __all__ = [
-    "NormalPosterior",
-    "normal_normal_posterior",
-    "normal_mean_prior_predictive",
-    "beta_binomial_posterior",
-    "normal_mean_model",
-    "eight_schools_noncentered",
-    "EIGHT_SCHOOLS",
-]
-from priorscope.bayes.experiments import BetaBinomialGrid as BetaBinomialGrid  # noqa: E402
-from priorscope.bayes.experiments import NormalMeanExperiment as NormalMeanExperiment  # noqa: E402
-from priorscope.bayes.experiments import beta_binomial_grid as beta_binomial_grid  # noqa: E402
-from priorscope.bayes.experiments import normal_mean_experiment as normal_mean_experiment  # noqa: E402
-from priorscope.bayes.hierarchical import EightSchoolsMoments as EightSchoolsMoments  # noqa: E402
-from priorscope.bayes.hierarchical import eight_schools_exact_moments as eight_schools_exact_moments  # noqa: E402
-
-__all__ += [
     "BetaBinomialGrid",
-    "NormalMeanExperiment",
-    "beta_binomial_grid",
-    "normal_mean_experiment",
+    "EIGHT_SCHOOLS",
     "EightSchoolsMoments",
+    "NormalMeanExperiment",
+    "NormalPosterior",
+    "RandomFunction",
+    "beta_binomial_grid",
+    "beta_binomial_posterior",
     "eight_schools_exact_moments",
+    "eight_schools_noncentered",
+    "normal_mean_experiment",
+    "normal_mean_model",
+    "normal_mean_prior_predictive",
+    "normal_normal_posterior",
+    "random_fourier_function",
 ]
-from priorscope.bayes.random_features import RandomFunction as RandomFunction  # noqa: E402
-from priorscope.bayes.random_features import random_fourier_function as random_fourier_function  # noqa: E402
-
-__all__ += ["RandomFunction", "random_fourier_function"]

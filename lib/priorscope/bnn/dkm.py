@@ -80,7 +80,7 @@ def _factor(G):
 
 
 def dkm_objective(
-    factors: list[Any], X: Any, y: Any, nu: Any, noise: Any, weight_variance: Any = 2.0, bias_variance: Any = 0.0
+    factors: list[Any], X: Any, y: Any, nu: Any, noise_var: Any, weight_variance: Any = 2.0, bias_variance: Any = 0.0
 ) -> tuple[jax.Array, jax.Array]:
     """DKM objective 𝓛 and its log-likelihood term, at Grams given by Cholesky-style factors.
 
@@ -89,14 +89,14 @@ def dkm_objective(
         X: inputs ``(P, d)`` or ``(P,)``.
         y: targets ``(P,)``.
         nu: ν > 0, a scalar or one per layer.
-        noise: σ² > 0.
+        noise_var: σ² > 0.
         weight_variance, bias_variance: σ_w² > 0, σ_b² ≥ 0 of the arc-cosine map.
 
     Returns:
         ``(objective, log_likelihood)``, scalars.
     """
     nu = check_positive("nu", nu)
-    noise = check_positive("noise", noise)
+    noise_var = check_positive("noise_var", noise_var)
     nus = jnp.broadcast_to(jnp.asarray(nu), (len(factors),))
     K = _input_gram(X, weight_variance, bias_variance)
     P = K.shape[0]
@@ -105,7 +105,7 @@ def dkm_objective(
         G = _gram(f, 1e-9)
         total_kl += nus[l] * _kl(G, K + 1e-9 * jnp.eye(P, dtype=K.dtype))
         K = arccos_gram(G, weight_variance, bias_variance)
-    C = K + noise * jnp.eye(P, dtype=K.dtype)
+    C = K + noise_var * jnp.eye(P, dtype=K.dtype)
     Lc = jnp.linalg.cholesky(C)
     v = jax.scipy.linalg.solve_triangular(Lc, jnp.asarray(y), lower=True)
     loglik = -0.5 * jnp.dot(v, v) - jnp.sum(jnp.log(jnp.diag(Lc))) - 0.5 * P * jnp.log(2 * jnp.pi)
@@ -131,7 +131,7 @@ def fit_dkm(
     y: Any,
     depth: int,
     nu: Any,
-    noise: Any,
+    noise_var: Any,
     *,
     weight_variance: Any = 2.0,
     bias_variance: Any = 0.0,
@@ -146,7 +146,7 @@ def fit_dkm(
         y: targets ``(P,)``.
         depth: number of hidden layers L ≥ 1 (static).
         nu: ν > 0 (scalar or per layer).
-        noise: σ² > 0.
+        noise_var: σ² > 0.
         weight_variance, bias_variance: the arc-cosine map's σ_w², σ_b².
         init_grams: optional starting Grams (default: the NNGP chain of :func:`nngp_grams`).
         num_steps: Adam steps ≥ 1 (static).
@@ -165,7 +165,7 @@ def fit_dkm(
     opt = optax.adam(learning_rate)
 
     def loss(fs):
-        obj, ll = dkm_objective(fs, X, y, nu, noise, weight_variance, bias_variance)
+        obj, ll = dkm_objective(fs, X, y, nu, noise_var, weight_variance, bias_variance)
         return -obj, ll
 
     def step(carry, _):

@@ -10,10 +10,10 @@
 Token ids lie in ``[0, V)``; the id ``V`` marks a masked position (:func:`mask_id`).
 """
 
-from priorscope.discrete.captions import CAPTION_WORDS, CaptionWorld, caption_world, decode_words
-from priorscope.discrete.decoding import CONFIDENCES, FALLBACKS, DecodeResult, confidence_scores, confident_decode
-from priorscope.discrete.edlm import edlm_energy, importance_log_weights, sample_edlm
-from priorscope.discrete.laws import (
+from .captions import CAPTION_WORDS, CaptionWorld, caption_world, decode_words
+from .decoding import CONFIDENCES, FALLBACKS, DecodeResult, confidence_scores, confident_decode
+from .edlm import edlm_energy, importance_log_weights, sample_edlm
+from .laws import (
     SequenceLaw,
     all_sequences,
     conditional_marginals,
@@ -26,7 +26,7 @@ from priorscope.discrete.laws import (
     support_contains,
     table_law,
 )
-from priorscope.discrete.masked_diffusion import (
+from .masked_diffusion import (
     SCHEDULES,
     MaskedSample,
     alpha,

@@ -19,13 +19,14 @@ notebook 23, :mod:`priorscope.discrete.captions`) matches a sequence against its
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from priorscope._checks import check_int, check_ndim, check_probabilities, check_shape, is_data
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "SequenceLaw",
@@ -45,8 +46,7 @@ __all__ = [
 MAX_SUPPORT = 200_000
 
 
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
+@pytree_dataclass
 class SequenceLaw:
     """A law over token sequences given by its support.
 
@@ -59,8 +59,8 @@ class SequenceLaw:
 
     sequences: jax.Array
     probs: jax.Array
-    vocab_size: int = field(default=2, metadata={"static": True})
-    dense: bool = field(default=False, metadata={"static": True})
+    vocab_size: int = field(default=2, metadata=dict(static=True))
+    dense: bool = field(default=False, metadata=dict(static=True))
 
     def __post_init__(self) -> None:
         if not is_data(self.sequences, self.probs):

@@ -71,8 +71,8 @@ def fit_map(
     log_marginal_likelihood(kernel0, X, y, noise0)  # validates shapes and the initial values
 
     def loss(p):
-        kernel, noise = build(p)
-        val = -log_marginal_likelihood(kernel, X, y, noise)
+        kernel, noise_var = build(p)
+        val = -log_marginal_likelihood(kernel, X, y, noise_var)
         if log_prior is not None:
             val = val - log_prior(p)
         return val
@@ -94,16 +94,16 @@ def fit_map(
     return FitResult(params, losses)
 
 
-def lml_grid(make_kernel: Callable[[jax.Array], Kernel], values, X, y, noise) -> jax.Array:
+def lml_grid(make_kernel: Callable[[jax.Array], Kernel], values, X, y, noise_var) -> jax.Array:
     """Log marginal likelihood over a 1-D grid of one hyperparameter (vmapped).
 
     Args:
         make_kernel: maps one (traced) scalar hyperparameter value to a kernel.
         values: hyperparameter values, shape ``(g,)``.
-        X, y, noise: as in :func:`~priorscope.gp.log_marginal_likelihood`.
+        X, y, noise_var: as in :func:`~priorscope.gp.log_marginal_likelihood`.
 
     Returns:
         LML at each value, shape ``(g,)``.
     """
     X = as_inputs("X", X)
-    return jax.vmap(lambda v: log_marginal_likelihood(make_kernel(v), X, y, noise))(jnp.asarray(values))
+    return jax.vmap(lambda v: log_marginal_likelihood(make_kernel(v), X, y, noise_var))(jnp.asarray(values))

@@ -1,6 +1,6 @@
 """Covariance kernels as small immutable pytrees.
 
-Every kernel is a frozen dataclass registered with :func:`jax.tree_util.register_dataclass`. Array
+Every kernel is a frozen pytree dataclass (:func:`priorscope._pytree.pytree_dataclass`). Array
 hyperparameters (lengthscale, variance, ...) are pytree leaves, so a kernel can be passed through ``jit``,
 ``grad`` and ``vmap`` and a slider value stays traced; integers that fix the computation (``depth``) are
 static.
@@ -20,11 +20,11 @@ References:
 from __future__ import annotations
 
 import dataclasses
-from typing import dataclass_transform
 
 import jax
 import jax.numpy as jnp
 
+from priorscope._pytree import pytree_dataclass
 from priorscope.gp._checks import as_inputs, check_nonnegative, check_positive, is_concrete
 
 __all__ = [
@@ -41,12 +41,6 @@ __all__ = [
     "Product",
     "Scaled",
 ]
-
-
-@dataclass_transform(frozen_default=True)
-def _pytree[C: type](cls: C) -> C:
-    """A frozen dataclass registered as a pytree (``dataclass_transform`` tells type checkers its fields)."""
-    return jax.tree_util.register_dataclass(dataclasses.dataclass(frozen=True)(cls))
 
 
 def _safe_sqrt(x):
@@ -153,7 +147,7 @@ class _Stationary(Kernel):
         raise NotImplementedError
 
 
-@_pytree
+@pytree_dataclass
 class RBF(_Stationary):
     r"""Squared-exponential kernel.
 
@@ -171,7 +165,7 @@ class RBF(_Stationary):
         return jnp.exp(-0.5 * r2)
 
 
-@_pytree
+@pytree_dataclass
 class Matern12(_Stationary):
     r"""Matérn-1/2 (exponential, Ornstein–Uhlenbeck) kernel: :math:`k = \sigma^2 e^{-r}`, r = ‖x − x'‖/ℓ.
 
@@ -187,7 +181,7 @@ class Matern12(_Stationary):
         return jnp.exp(-_safe_sqrt(r2))
 
 
-@_pytree
+@pytree_dataclass
 class Matern32(_Stationary):
     r"""Matérn-3/2 kernel: :math:`k = \sigma^2 (1 + \sqrt3 r) e^{-\sqrt3 r}`, r = ‖x − x'‖/ℓ.
 
@@ -204,7 +198,7 @@ class Matern32(_Stationary):
         return (1.0 + s) * jnp.exp(-s)
 
 
-@_pytree
+@pytree_dataclass
 class Matern52(_Stationary):
     r"""Matérn-5/2 kernel: :math:`k = \sigma^2 (1 + \sqrt5 r + \tfrac53 r^2) e^{-\sqrt5 r}`.
 
@@ -221,7 +215,7 @@ class Matern52(_Stationary):
         return (1.0 + s + s**2 / 3.0) * jnp.exp(-s)
 
 
-@_pytree
+@pytree_dataclass
 class Periodic(Kernel):
     r"""Periodic (exp-sine-squared) kernel, MacKay (1998).
 
@@ -251,7 +245,7 @@ class Periodic(Kernel):
         return self.variance * jnp.exp(-2.0 * jnp.sum(s**2) / self.lengthscale**2)
 
 
-@_pytree
+@pytree_dataclass
 class SpectralMixture(Kernel):
     r"""Spectral-mixture kernel (Wilson and Adams 2013): a Gaussian mixture spectral density.
 
@@ -289,7 +283,7 @@ def _cos_angle(k12, k11, k22):
     return jnp.clip(k12 / jnp.sqrt(k11 * k22), -1.0, 1.0)
 
 
-@_pytree
+@pytree_dataclass
 class ArcCosine(Kernel):
     r"""NNGP kernel of a deep ReLU network (arc-cosine recursion; Cho and Saul 2009, Lee et al. 2018).
 
@@ -311,7 +305,7 @@ class ArcCosine(Kernel):
 
     weight_variance: jax.Array = 2.0
     bias_variance: jax.Array = 0.0
-    depth: int = jax.tree.static(default=1)
+    depth: int = dataclasses.field(default=1, metadata=dict(static=True))
     _ranges = {"weight_variance": "positive", "bias_variance": "nonnegative"}
 
     def __post_init__(self):
@@ -336,7 +330,7 @@ class ArcCosine(Kernel):
         return k12
 
 
-@_pytree
+@pytree_dataclass
 class ErfNNGP(Kernel):
     r"""NNGP kernel of a deep erf network (Williams 1997), same scaling as :class:`ArcCosine`.
 
@@ -351,7 +345,7 @@ class ErfNNGP(Kernel):
 
     weight_variance: jax.Array = 1.0
     bias_variance: jax.Array = 0.0
-    depth: int = jax.tree.static(default=1)
+    depth: int = dataclasses.field(default=1, metadata=dict(static=True))
     _ranges = {"weight_variance": "positive", "bias_variance": "nonnegative"}
 
     def __post_init__(self):
@@ -376,7 +370,7 @@ class ErfNNGP(Kernel):
         return k12
 
 
-@_pytree
+@pytree_dataclass
 class Sum(Kernel):
     """k(x, x') = k1(x, x') + k2(x, x'); built by ``k1 + k2``."""
 
@@ -390,7 +384,7 @@ class Sum(Kernel):
         return self.k1.evaluate(x1, x2) + self.k2.evaluate(x1, x2)
 
 
-@_pytree
+@pytree_dataclass
 class Product(Kernel):
     """k(x, x') = k1(x, x') · k2(x, x'); built by ``k1 * k2``."""
 
@@ -404,7 +398,7 @@ class Product(Kernel):
         return self.k1.evaluate(x1, x2) * self.k2.evaluate(x1, x2)
 
 
-@_pytree
+@pytree_dataclass
 class Scaled(Kernel):
     """k(x, x') = scale · base(x, x'): an output scale for any kernel (scale > 0, traced)."""
 

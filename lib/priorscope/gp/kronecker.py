@@ -95,30 +95,30 @@ def _eig_all(factors):
     return lam, [Q for _, Q in eigs]
 
 
-def kron_eigh_solve(factors: Sequence[jax.Array], v: jax.Array, noise) -> jax.Array:
+def kron_eigh_solve(factors: Sequence[jax.Array], v: jax.Array, noise_var) -> jax.Array:
     """(K_1 ⊗ … ⊗ K_p + σ² I)⁻¹ v through per-factor eigendecompositions.
 
     Args:
         factors: symmetric PSD ``(n_j, n_j)`` matrices.
         v: shape ``(Π n_j,)``.
-        noise: σ² > 0 (scalar).
+        noise_var: σ² > 0 (scalar).
     """
     factors = [jnp.asarray(A) for A in factors]
     v = jnp.asarray(v)
     shape = _check_factors(factors, v)
     lam, Qs = _eig_all(factors)
     t = _apply_each([Q.T for Q in Qs], v, shape)
-    noise = check_positive("noise", noise)
-    return _apply_each(Qs, t / (lam + noise), shape)
+    noise_var = check_positive("noise_var", noise_var)
+    return _apply_each(Qs, t / (lam + noise_var), shape)
 
 
-def kron_eigh_logdet(factors: Sequence[jax.Array], noise) -> jax.Array:
+def kron_eigh_logdet(factors: Sequence[jax.Array], noise_var) -> jax.Array:
     """log|K_1 ⊗ … ⊗ K_p + σ² I| = Σ log(λ_i + σ²) over all products λ_i of factor eigenvalues."""
     factors = [jnp.asarray(A) for A in factors]
     _check_factors(factors)
     lam, _ = _eig_all(factors)
-    noise = check_positive("noise", noise)
-    return jnp.sum(jnp.log(lam + noise))
+    noise_var = check_positive("noise_var", noise_var)
+    return jnp.sum(jnp.log(lam + noise_var))
 
 
 def kron_dense(factors: Sequence[jax.Array]) -> jax.Array:

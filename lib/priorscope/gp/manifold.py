@@ -202,7 +202,9 @@ def spectral_weights(evals: jax.Array, num_nodes: int, nu, kappa, sigma_f=1.0, n
     return sigma_f * S * num_nodes / jnp.sum(S)
 
 
-def rvgp_posterior_mean(phi: jax.Array, S: jax.Array, train_mask: jax.Array, vectors: jax.Array, noise) -> jax.Array:
+def rvgp_posterior_mean(
+    phi: jax.Array, S: jax.Array, train_mask: jax.Array, vectors: jax.Array, noise_var
+) -> jax.Array:
     r"""Posterior mean of the field at all nodes from the observed vectors at ``train_mask`` nodes.
 
     Weight space: v_i = Φ_i a with a ~ N(0, diag S), observations y_i = v_i + ε (ε ~ N(0, σ² I_D)). Then
@@ -215,7 +217,7 @@ def rvgp_posterior_mean(phi: jax.Array, S: jax.Array, train_mask: jax.Array, vec
         S: spectral weights, shape ``(k,)``.
         train_mask: which nodes are observed, bool ``(n,)``.
         vectors: observed ambient vectors, shape ``(n, D)`` (rows outside the mask are ignored).
-        noise: observation noise variance σ² > 0.
+        noise_var: observation noise variance σ² > 0.
 
     Returns:
         Predicted ambient vectors at every node, shape ``(n, D)``.
@@ -224,19 +226,19 @@ def rvgp_posterior_mean(phi: jax.Array, S: jax.Array, train_mask: jax.Array, vec
     m = train_mask.astype(phi.dtype)[:, None, None]
     B = (phi * m).reshape(n * D, k) * jnp.sqrt(S)[None, :]
     y = (vectors * m[:, :, 0]).reshape(n * D)
-    A = B.T @ B / noise + jnp.eye(k)
-    c = jnp.linalg.solve(A, B.T @ y / noise)
+    A = B.T @ B / noise_var + jnp.eye(k)
+    c = jnp.linalg.solve(A, B.T @ y / noise_var)
     return jnp.einsum("nDk,k->nD", phi, jnp.sqrt(S) * c)
 
 
-def euclidean_gp_mean(X: jax.Array, train_mask: jax.Array, vectors: jax.Array, lengthscale, noise) -> jax.Array:
+def euclidean_gp_mean(X: jax.Array, train_mask: jax.Array, vectors: jax.Array, lengthscale, noise_var) -> jax.Array:
     """Channel-wise RBF GP on ambient coordinates (the baseline): each component of v regressed separately.
 
     Unobserved nodes get noise variance 1e12 (they drop out). Returns predictions at every node, ``(n, D)``.
     """
     d2 = jnp.sum((X[:, None, :] - X[None, :, :]) ** 2, -1)
     K = jnp.exp(-0.5 * d2 / lengthscale**2)
-    noise_vec = jnp.where(train_mask, noise, 1e12)
+    noise_vec = jnp.where(train_mask, noise_var, 1e12)
     alpha = jnp.linalg.solve(K + jnp.diag(noise_vec), jnp.where(train_mask[:, None], vectors, 0.0))
     return K @ alpha
 
@@ -283,7 +285,7 @@ def _median_on(values, mask):
 
 
 def inpainting_demo(
-    geometry: ManifoldGeometry, cap_height, nu, kappa, num_used, *, noise=1e-3, euclid_lengthscale=0.4
+    geometry: ManifoldGeometry, cap_height, nu, kappa, num_used, *, noise_var=1e-3, euclid_lengthscale=0.4
 ) -> InpaintingDemo:
     """Hide the polar cap z > ``cap_height`` of :func:`sphere_test_field` and predict it from the rest.
 
@@ -292,15 +294,15 @@ def inpainting_demo(
         cap_height: nodes with z ≥ cap_height are unobserved (traced).
         nu, kappa: Matérn spectral parameters (traced).
         num_used: eigenpairs used, ≤ k (traced int).
-        noise: observation noise variance.
+        noise_var: observation noise variance.
         euclid_lengthscale: RBF lengthscale of the Euclidean baseline.
     """
     X = geometry.X
     v = sphere_test_field(X)
     train = X[:, 2] < cap_height
     S = spectral_weights(geometry.evals, X.shape[0], nu, kappa, num_used=num_used)
-    vr = rvgp_posterior_mean(geometry.phi, S, train, v, noise)
-    ve = euclidean_gp_mean(X, train, v, euclid_lengthscale, noise)
+    vr = rvgp_posterior_mean(geometry.phi, S, train, v, noise_var)
+    ve = euclidean_gp_mean(X, train, v, euclid_lengthscale, noise_var)
     normals = X / jnp.linalg.norm(X, axis=-1, keepdims=True)
 
     def cos(a):
@@ -323,7 +325,7 @@ def inpainting_demo(
     )
 
 
-def rvgp_log_evidence(phi: jax.Array, S: jax.Array, train_mask: jax.Array, vectors: jax.Array, noise) -> jax.Array:
+def rvgp_log_evidence(phi: jax.Array, S: jax.Array, train_mask: jax.Array, vectors: jax.Array, noise_var) -> jax.Array:
     r"""Log marginal likelihood of the observed vectors under the RVGP prior (weight space, scalar).
 
     With B = Φ_tr S^{1/2} (rows of unobserved nodes zeroed) and N observed scalar components,
@@ -336,18 +338,18 @@ def rvgp_log_evidence(phi: jax.Array, S: jax.Array, train_mask: jax.Array, vecto
     y = (vectors * m[:, :, 0]).reshape(n * D)
     N = D * jnp.sum(train_mask)
     G = B.T @ B
-    L = jnp.linalg.cholesky(jnp.eye(k) + G / noise)
+    L = jnp.linalg.cholesky(jnp.eye(k) + G / noise_var)
     By = B.T @ y
-    quad = (y @ y - By @ jnp.linalg.solve(noise * jnp.eye(k) + G, By)) / noise
-    logdet = N * jnp.log(noise) + 2 * jnp.sum(jnp.log(jnp.diag(L)))
+    quad = (y @ y - By @ jnp.linalg.solve(noise_var * jnp.eye(k) + G, By)) / noise_var
+    logdet = N * jnp.log(noise_var) + 2 * jnp.sum(jnp.log(jnp.diag(L)))
     return -0.5 * (quad + logdet + N * jnp.log(2 * jnp.pi))
 
 
-def euclidean_log_evidence(X: jax.Array, train_mask: jax.Array, vectors: jax.Array, lengthscale, noise):
+def euclidean_log_evidence(X: jax.Array, train_mask: jax.Array, vectors: jax.Array, lengthscale, noise_var):
     """Sum over ambient components of the RBF-GP log evidence of the observed nodes (scalar)."""
     d2 = jnp.sum((X[:, None, :] - X[None, :, :]) ** 2, -1)
     big = 1e12
-    noise_vec = jnp.where(train_mask, noise, big)
+    noise_vec = jnp.where(train_mask, noise_var, big)
     L = jnp.linalg.cholesky(jnp.exp(-0.5 * d2 / lengthscale**2) + jnp.diag(noise_vec))
     Y = jnp.where(train_mask[:, None], vectors, 0.0)
     a = jax.scipy.linalg.solve_triangular(L, Y, lower=True)

@@ -12,7 +12,7 @@ Model (zero prior mean): :math:`f \sim \mathcal{GP}(0, k)`, :math:`y_i = f(x_i) 
     \log p(y \mid X) = -\tfrac12 y^\top (K + \Sigma)^{-1} y - \textstyle\sum_i \log L_{ii}
         - \tfrac n2 \log 2\pi.
 
-``noise`` is the noise VARIANCE σ² (scalar, or shape ``(n,)`` for heteroscedastic noise).
+``noise_var`` is the noise VARIANCE σ² (scalar, or shape ``(n,)`` for heteroscedastic noise).
 
 Reference: Rasmussen and Williams (2006), *Gaussian Processes for Machine Learning*, Algorithm 2.1.
 """
@@ -40,7 +40,7 @@ def _check_kernel(kernel) -> None:
         raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
 
 
-def _check_data(X, y, noise):
+def _check_data(X, y, noise_var):
     X = as_inputs("X", X)
     y = jnp.asarray(y)
     if y.ndim != 1:
@@ -48,29 +48,29 @@ def _check_data(X, y, noise):
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X and y must have the same number of points, got X {X.shape} and y {y.shape}")
     y = check_finite("y", y)
-    noise = jnp.asarray(noise)
-    if noise.ndim not in (0, 1) or (noise.ndim == 1 and noise.shape[0] != X.shape[0]):
-        raise ValueError(f"noise must be a scalar or have shape ({X.shape[0]},), got shape {noise.shape}")
-    noise = check_positive("noise", noise)
-    return X, y, noise
+    noise_var = jnp.asarray(noise_var)
+    if noise_var.ndim not in (0, 1) or (noise_var.ndim == 1 and noise_var.shape[0] != X.shape[0]):
+        raise ValueError(f"noise_var must be a scalar or have shape ({X.shape[0]},), got shape {noise_var.shape}")
+    noise_var = check_positive("noise_var", noise_var)
+    return X, y, noise_var
 
 
-def _cho(kernel, X, noise, jitter):
+def _cho(kernel, X, noise_var, jitter):
     jitter = check_nonnegative("jitter", jitter)
     K = kernel(X, X)
     n = X.shape[0]
-    A = K + jnp.diag(jnp.broadcast_to(noise, (n,)) + jitter)
+    A = K + jnp.diag(jnp.broadcast_to(noise_var, (n,)) + jitter)
     return jsl.cholesky(A, lower=True)
 
 
-def posterior(kernel: Kernel, X, y, noise, X_test, *, full_cov: bool = True, jitter: float = 0.0):
+def posterior(kernel: Kernel, X, y, noise_var, X_test, *, full_cov: bool = True, jitter: float = 0.0):
     """Posterior of the latent f at ``X_test`` given noisy observations ``y`` at ``X``.
 
     Args:
         kernel: prior covariance.
         X: training inputs, shape ``(n, d)`` or ``(n,)``.
         y: observations, shape ``(n,)``.
-        noise: noise variance σ² > 0, scalar or shape ``(n,)``.
+        noise_var: noise variance σ² > 0, scalar or shape ``(n,)``.
         X_test: test inputs, shape ``(m, d)`` or ``(m,)``.
         full_cov: if True return the ``(m, m)`` covariance, else the ``(m,)`` variances (cheaper).
         jitter: extra diagonal added to ``K + Σ`` for conditioning.
@@ -82,11 +82,11 @@ def posterior(kernel: Kernel, X, y, noise, X_test, *, full_cov: bool = True, jit
         ValueError: on mismatched shapes, empty data, NaN inputs or non-positive noise.
     """
     _check_kernel(kernel)
-    X, y, noise = _check_data(X, y, noise)
+    X, y, noise_var = _check_data(X, y, noise_var)
     X_test = as_inputs("X_test", X_test)
     if X_test.shape[1] != X.shape[1]:
         raise ValueError(f"X_test must have {X.shape[1]} input dimensions like X, got shape {X_test.shape}")
-    L = _cho(kernel, X, noise, jitter)
+    L = _cho(kernel, X, noise_var, jitter)
     alpha = jsl.cho_solve((L, True), y)
     Ks = kernel(X_test, X)
     mean = Ks @ alpha
@@ -98,19 +98,19 @@ def posterior(kernel: Kernel, X, y, noise, X_test, *, full_cov: bool = True, jit
     return mean, var
 
 
-def log_marginal_likelihood(kernel: Kernel, X, y, noise, *, jitter: float = 0.0) -> jax.Array:
-    """Log evidence log p(y | X, kernel, noise) of the zero-mean GP (scalar).
+def log_marginal_likelihood(kernel: Kernel, X, y, noise_var, *, jitter: float = 0.0) -> jax.Array:
+    """Log evidence log p(y | X, kernel, noise_var) of the zero-mean GP (scalar).
 
     Args:
         kernel: prior covariance.
         X: inputs, shape ``(n, d)`` or ``(n,)``.
         y: observations, shape ``(n,)``.
-        noise: noise variance σ² > 0, scalar or shape ``(n,)``.
+        noise_var: noise variance σ² > 0, scalar or shape ``(n,)``.
         jitter: extra diagonal for conditioning.
     """
     _check_kernel(kernel)
-    X, y, noise = _check_data(X, y, noise)
-    L = _cho(kernel, X, noise, jitter)
+    X, y, noise_var = _check_data(X, y, noise_var)
+    L = _cho(kernel, X, noise_var, jitter)
     a = jsl.solve_triangular(L, y, lower=True)
     n = y.shape[0]
     return -0.5 * jnp.dot(a, a) - jnp.sum(jnp.log(jnp.diag(L))) - 0.5 * n * jnp.log(2 * jnp.pi)
@@ -157,13 +157,13 @@ def sample_prior(key: jax.Array, kernel: Kernel, X, num_samples: int, *, jitter:
 
 
 def sample_posterior(
-    key: jax.Array, kernel: Kernel, X, y, noise, X_test, num_samples: int, *, jitter: float | None = None
+    key: jax.Array, kernel: Kernel, X, y, noise_var, X_test, num_samples: int, *, jitter: float | None = None
 ) -> jax.Array:
     """Joint draws of the latent f(X_test) from the GP posterior.
 
     Args:
         key: PRNG key.
-        kernel, X, y, noise, X_test: as in :func:`posterior`.
+        kernel, X, y, noise_var, X_test: as in :func:`posterior`.
         num_samples: number of draws S (static).
         jitter: relative diagonal jitter for the posterior covariance; None: 1e-8 (float64), 1e-5 (float32).
 
@@ -171,5 +171,5 @@ def sample_posterior(
         Samples of shape ``(S, m)``.
     """
     _check_num_samples(num_samples)
-    mean, cov = posterior(kernel, X, y, noise, X_test)
+    mean, cov = posterior(kernel, X, y, noise_var, X_test)
     return mvn_samples(key, mean, cov, num_samples, jitter)

@@ -56,17 +56,17 @@ class StudentTPredictive(NamedTuple):
     df: jax.Array
 
 
-def _check(kernel, X, y, noise, a, b):
+def _check(kernel, X, y, noise_var, a, b):
     if not isinstance(kernel, Kernel):
         raise TypeError(f"kernel must be a priorscope.gp Kernel, got {type(kernel).__name__}")
     X = as_inputs("X", X)
     y = jnp.asarray(y)
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ValueError(f"y must have shape ({X.shape[0]},) like X's rows, got shape {y.shape}")
-    noise = check_positive("noise", noise)
+    noise_var = check_positive("noise_var", noise_var)
     a = check_positive("a", a)
     b = check_positive("b", b)
-    return X, y, noise, a, b
+    return X, y, noise_var, a, b
 
 
 def student_t_logpdf(x, df, loc, scale) -> jax.Array:
@@ -90,7 +90,7 @@ def student_t_logpdf(x, df, loc, scale) -> jax.Array:
     )
 
 
-def student_t_log_marginal_likelihood(kernel: Kernel, X, y, noise, a, b, *, jitter: float = 0.0) -> jax.Array:
+def student_t_log_marginal_likelihood(kernel: Kernel, X, y, noise_var, a, b, *, jitter: float = 0.0) -> jax.Array:
     r"""Log evidence of the Student-t process: log MVT(y; ν = 2a, 0, (b/a)(K + εI)).
 
     .. math:: \log p(y) = \log\Gamma(a + n/2) - \log\Gamma(a) - \tfrac n2\log(2\pi b) - \tfrac12\log|\tilde K|
@@ -100,7 +100,7 @@ def student_t_log_marginal_likelihood(kernel: Kernel, X, y, noise, a, b, *, jitt
         kernel: the base (e.g. NNGP) kernel k.
         X: inputs, shape ``(n, d)`` or ``(n,)``.
         y: targets, shape ``(n,)``.
-        noise: ε > 0, the noise variance relative to σ² (scalar).
+        noise_var: ε > 0, the noise variance relative to σ² (scalar).
         a: inverse-gamma shape a > 0.
         b: inverse-gamma scale b > 0.
         jitter: extra diagonal ≥ 0.
@@ -108,10 +108,10 @@ def student_t_log_marginal_likelihood(kernel: Kernel, X, y, noise, a, b, *, jitt
     Returns:
         The scalar log evidence.
     """
-    X, y, noise, a, b = _check(kernel, X, y, noise, a, b)
+    X, y, noise_var, a, b = _check(kernel, X, y, noise_var, a, b)
     jitter = check_nonnegative("jitter", jitter)
     n = y.shape[0]
-    L = jsl.cholesky(kernel(X) + (noise + jitter) * jnp.eye(n), lower=True)
+    L = jsl.cholesky(kernel(X) + (noise_var + jitter) * jnp.eye(n), lower=True)
     v = jsl.solve_triangular(L, y, lower=True)
     q = jnp.dot(v, v)
     return (
@@ -124,7 +124,7 @@ def student_t_log_marginal_likelihood(kernel: Kernel, X, y, noise, a, b, *, jitt
 
 
 def student_t_predictive(
-    kernel: Kernel, X, y, noise, X_test, a, b, *, include_noise: bool = True, jitter: float = 0.0
+    kernel: Kernel, X, y, noise_var, X_test, a, b, *, include_noise: bool = True, jitter: float = 0.0
 ) -> StudentTPredictive:
     """Marginal Student-t predictive at ``X_test`` (formula in the module docstring).
 
@@ -132,7 +132,7 @@ def student_t_predictive(
         kernel: the base kernel k.
         X: training inputs, shape ``(n, d)`` or ``(n,)``.
         y: training targets, shape ``(n,)``.
-        noise: ε > 0 (scalar).
+        noise_var: ε > 0 (scalar).
         X_test: test inputs, shape ``(m, d)`` or ``(m,)``.
         a: inverse-gamma shape a > 0.
         b: inverse-gamma scale b > 0.
@@ -142,19 +142,19 @@ def student_t_predictive(
     Returns:
         :class:`StudentTPredictive` with ``mean`` and ``scale`` of shape ``(m,)`` and ``df`` = 2a + n.
     """
-    X, y, noise, a, b = _check(kernel, X, y, noise, a, b)
+    X, y, noise_var, a, b = _check(kernel, X, y, noise_var, a, b)
     X_test = as_inputs("X_test", X_test)
     if X_test.shape[1] != X.shape[1]:
         raise ValueError(f"X_test must have {X.shape[1]} input dimensions like X, got shape {X_test.shape}")
     jitter = check_nonnegative("jitter", jitter)
     n = y.shape[0]
-    L = jsl.cholesky(kernel(X) + (noise + jitter) * jnp.eye(n), lower=True)
+    L = jsl.cholesky(kernel(X) + (noise_var + jitter) * jnp.eye(n), lower=True)
     v = jsl.solve_triangular(L, y, lower=True)
     q = jnp.dot(v, v)
     Ks = kernel(X_test, X)
     mean = Ks @ jsl.cho_solve((L, True), y)
     V = jsl.solve_triangular(L, Ks.T, lower=True)
-    var = kernel.diag(X_test) - jnp.sum(V**2, axis=0) + (noise if include_noise else 0.0)
+    var = kernel.diag(X_test) - jnp.sum(V**2, axis=0) + (noise_var if include_noise else 0.0)
     factor = (2 * b + q) / (2 * a + n)
     return StudentTPredictive(mean, jnp.sqrt(jnp.maximum(factor * var, 0.0)), 2 * a + n)
 
@@ -163,7 +163,7 @@ def fit_student_t(build, params0, X, y, *, num_steps: int = 500, learning_rate: 
     """Fit hyperparameters (kernel, ε, a, b) by maximising :func:`student_t_log_marginal_likelihood` with Adam.
 
     Args:
-        build: maps unconstrained ``params`` to ``(kernel, noise, a, b)``.
+        build: maps unconstrained ``params`` to ``(kernel, noise_var, a, b)``.
         params0: initial unconstrained parameters (any pytree of arrays).
         X: inputs, shape ``(n, d)`` or ``(n,)``.
         y: targets, shape ``(n,)``.
@@ -184,8 +184,8 @@ def fit_student_t(build, params0, X, y, *, num_steps: int = 500, learning_rate: 
     opt = optax.adam(learning_rate)
 
     def loss(p):
-        kernel, noise, a, b = build(p)
-        return -student_t_log_marginal_likelihood(kernel, X, y, noise, a, b, jitter=1e-8)
+        kernel, noise_var, a, b = build(p)
+        return -student_t_log_marginal_likelihood(kernel, X, y, noise_var, a, b, jitter=1e-8)
 
     def step(carry, _):
         p, s = carry

@@ -7,21 +7,19 @@ is already compiled, instead of tracing and compiling a new program. Only the ch
 
 from __future__ import annotations
 
-import dataclasses
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from priorscope._checks import is_concrete
+from priorscope._pytree import pytree_dataclass
 from priorscope.gp._checks import as_inputs
 from priorscope.gp.kernels import Kernel
 
 __all__ = ["Switch"]
 
 
-@jax.tree_util.register_dataclass
-@dataclasses.dataclass(frozen=True)
+@pytree_dataclass
 class Switch(Kernel):
     """k(x, x') = kernels[index](x, x').
 

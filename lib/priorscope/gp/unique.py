@@ -27,7 +27,7 @@ from priorscope.gp.posterior import log_marginal_likelihood, posterior
 __all__ = ["posterior_unique", "log_marginal_likelihood_unique", "summarize_repeats"]
 
 
-def _check_unique(X_unique, counts, y_means, noise):
+def _check_unique(X_unique, counts, y_means, noise_var):
     X_unique = as_inputs("X_unique", X_unique)
     k = X_unique.shape[0]
     counts = jnp.asarray(counts)
@@ -38,14 +38,14 @@ def _check_unique(X_unique, counts, y_means, noise):
         raise ValueError(f"y_means must have shape ({k},) like X_unique, got shape {y_means.shape}")
     counts = check_positive("counts", counts)
     y_means = check_finite("y_means", y_means)
-    noise = jnp.asarray(noise)
-    if noise.ndim not in (0, 1) or (noise.ndim == 1 and noise.shape[0] != k):
-        raise ValueError(f"noise must be a scalar or have shape ({k},), got shape {noise.shape}")
-    noise = check_positive("noise", noise)
-    return X_unique, counts.astype(y_means.dtype), y_means, noise
+    noise_var = jnp.asarray(noise_var)
+    if noise_var.ndim not in (0, 1) or (noise_var.ndim == 1 and noise_var.shape[0] != k):
+        raise ValueError(f"noise_var must be a scalar or have shape ({k},), got shape {noise_var.shape}")
+    noise_var = check_positive("noise_var", noise_var)
+    return X_unique, counts.astype(y_means.dtype), y_means, noise_var
 
 
-def posterior_unique(kernel: Kernel, X_unique, counts, y_means, noise, X_test, *, full_cov: bool = True):
+def posterior_unique(kernel: Kernel, X_unique, counts, y_means, noise_var, X_test, *, full_cov: bool = True):
     """Posterior at ``X_test`` from per-candidate means: equals :func:`posterior` on the full history.
 
     Args:
@@ -53,34 +53,34 @@ def posterior_unique(kernel: Kernel, X_unique, counts, y_means, noise, X_test, *
         X_unique: the k distinct inputs, shape ``(k, d)`` or ``(k,)``.
         counts: evaluations per input c_i ≥ 1, shape ``(k,)``.
         y_means: mean observation per input, shape ``(k,)``.
-        noise: per-evaluation noise variance σ² > 0 (scalar or ``(k,)``).
+        noise_var: per-evaluation noise variance σ² > 0 (scalar or ``(k,)``).
         X_test: test inputs, shape ``(m, d)`` or ``(m,)``.
         full_cov: return the ``(m, m)`` covariance (True) or the ``(m,)`` variances.
 
     Returns:
         ``(mean, cov)`` as in :func:`posterior`.
     """
-    X_unique, counts, y_means, noise = _check_unique(X_unique, counts, y_means, noise)
-    return posterior(kernel, X_unique, y_means, noise / counts, X_test, full_cov=full_cov)
+    X_unique, counts, y_means, noise_var = _check_unique(X_unique, counts, y_means, noise_var)
+    return posterior(kernel, X_unique, y_means, noise_var / counts, X_test, full_cov=full_cov)
 
 
-def log_marginal_likelihood_unique(kernel: Kernel, X_unique, counts, y_means, noise, sq_dev):
+def log_marginal_likelihood_unique(kernel: Kernel, X_unique, counts, y_means, noise_var, sq_dev):
     """Full-history log evidence computed from the unique-point summary.
 
     Args:
-        kernel, X_unique, counts, y_means, noise: as in :func:`posterior_unique` (noise scalar or ``(k,)``).
+        kernel, X_unique, counts, y_means, noise_var: as in :func:`posterior_unique` (noise_var scalar or ``(k,)``).
         sq_dev: within-candidate sums of squared deviations S_i = Σ_j (y_ij − ȳ_i)², shape ``(k,)``.
 
     Returns:
         Scalar log p(y) of all Σc_i observations.
     """
-    X_unique, counts, y_means, noise = _check_unique(X_unique, counts, y_means, noise)
+    X_unique, counts, y_means, noise_var = _check_unique(X_unique, counts, y_means, noise_var)
     sq_dev = jnp.asarray(sq_dev)
     if sq_dev.shape != counts.shape:
         raise ValueError(f"sq_dev must have shape {counts.shape}, got shape {sq_dev.shape}")
-    lml = log_marginal_likelihood(kernel, X_unique, y_means, noise / counts)
-    noise = jnp.broadcast_to(noise, counts.shape)
-    within = sq_dev / (2 * noise) + 0.5 * (counts - 1) * jnp.log(2 * jnp.pi * noise) + 0.5 * jnp.log(counts)
+    lml = log_marginal_likelihood(kernel, X_unique, y_means, noise_var / counts)
+    noise_var = jnp.broadcast_to(noise_var, counts.shape)
+    within = sq_dev / (2 * noise_var) + 0.5 * (counts - 1) * jnp.log(2 * jnp.pi * noise_var) + 0.5 * jnp.log(counts)
     return lml - jnp.sum(within)
 
 

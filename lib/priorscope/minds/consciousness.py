@@ -370,9 +370,9 @@ def _train_attention(key, samples, k, num_steps, readout_steps, batch_size, lear
     sd = jnp.std(samples, axis=0)
     opt = optax.adam(learning_rate)
 
-    def loss1(p, x, noise):
+    def loss1(p, x, eps):
         g = _gates(p["scores"], k)  # (n_target, n)
-        xt = g[None] * x[:, None, :] + jnp.sqrt(jnp.clip(1.0 - g[None] ** 2, 1e-6)) * sd * noise  # (B, n_target, n)
+        xt = g[None] * x[:, None, :] + jnp.sqrt(jnp.clip(1.0 - g[None] ** 2, 1e-6)) * sd * eps  # (B, n_target, n)
         xt = jnp.where(eye[None], 0.0, xt)
         mu = jnp.einsum("btn,tn->bt", xt, p["weights"]) + p["bias"]
         nll = _gauss_nll(x, mu, p["log_var"]).mean()
@@ -389,8 +389,8 @@ def _train_attention(key, samples, k, num_steps, readout_steps, batch_size, lear
         p, s = carry
         ka, kb = jax.random.split(kk)
         idx = jax.random.randint(ka, (batch_size,), 0, num)
-        noise = jax.random.normal(kb, (batch_size, n, n))
-        val, grad = jax.value_and_grad(loss1)(p, samples[idx], noise)
+        eps = jax.random.normal(kb, (batch_size, n, n))
+        val, grad = jax.value_and_grad(loss1)(p, samples[idx], eps)
         upd, s = opt.update(grad, s, p)
         return (cast(dict[str, jax.Array], optax.apply_updates(p, upd)), s), val
 

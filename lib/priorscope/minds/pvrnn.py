@@ -108,19 +108,19 @@ def fsm_sine_data(
     *,
     periods: tuple[int, int] = (8, 16),
     switch_prob: float = 0.3,
-    noise: float = 0.05,
+    noise_std: float = 0.05,
 ) -> jax.Array:
     """Sequences of a probabilistic finite-state machine: whole cycles of a sine of one of two periods.
 
     At the end of every cycle the period switches to the other one with probability ``switch_prob``; Gaussian
-    noise of std ``noise`` is added. Shape ``(num_seqs, length, 1)``.
+    noise of std ``noise_std`` is added. Shape ``(num_seqs, length, 1)``.
     """
     num_seqs = check_int("num_seqs", num_seqs, min_value=1)
     length = check_int("length", length, min_value=2)
     if len(periods) != 2 or not all(isinstance(p, int) and p >= 2 for p in periods):
         raise ValueError(f"periods must be two ints >= 2, got {periods!r}")
     switch_prob = check_interval("switch_prob", switch_prob, 0.0, 1.0)
-    noise = check_interval("noise", noise, 0.0, np.inf)
+    noise_std = check_interval("noise_std", noise_std, 0.0, np.inf)
     k1, k2, k3 = jax.random.split(key, 3)
     max_cycles = length // min(periods) + 1
     flips = jax.random.bernoulli(k1, switch_prob, (num_seqs, max_cycles))
@@ -133,7 +133,7 @@ def fsm_sine_data(
     begin = jnp.take_along_axis(ends - per, cyc, axis=1)
     p_t = jnp.take_along_axis(per, cyc, axis=1)
     x = jnp.sin(2 * jnp.pi * (t - begin) / p_t)
-    return (x + noise * jax.random.normal(k3, x.shape))[..., None]
+    return (x + noise_std * jax.random.normal(k3, x.shape))[..., None]
 
 
 def init_pvrnn(key: jax.Array, x_dim: int, d_dim: int, z_dim: int) -> PVRNNParams:

@@ -9,8 +9,8 @@ One implementation of attention and one training loop, in plain JAX (the code is
   :func:`fit`, which runs the steps in jitted chunks with a progress bar.
 """
 
-from priorscope.nn.train import TrainState, fit, train_init, train_step
-from priorscope.nn.transformer import (
+from .train import TrainState, fit, train_init, train_step
+from .transformer import (
     TransformerParams,
     attention,
     causal_mask,

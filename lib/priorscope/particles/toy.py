@@ -15,8 +15,6 @@ bimodal posterior whose mode masses, moments and evidence are all known in close
 
 from __future__ import annotations
 
-import dataclasses
-
 import jax
 import jax.numpy as jnp
 from jax.scipy.special import logsumexp
@@ -31,12 +29,12 @@ from priorscope._checks import (
     check_same_shape,
     is_data,
 )
+from priorscope._pytree import pytree_dataclass
 
 __all__ = ["BumpLikelihoodToy", "make_bimodal_toy", "importance_experiment", "smc_experiment"]
 
 
-@jax.tree_util.register_dataclass
-@dataclasses.dataclass(frozen=True)
+@pytree_dataclass
 class BumpLikelihoodToy:
     """Gaussian prior times a sum of Gaussian bumps (one dimension; points have shape ``(1,)``).
 

@@ -31,7 +31,7 @@ The split follows the official code: sort by the metric (stable), the first :mat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import NamedTuple
 
@@ -40,6 +40,7 @@ import jax.numpy as jnp
 
 from priorscope import _checks as _c
 from priorscope._checks import check_choice, check_in_range, check_int, check_positive, is_concrete
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "grpo_advantages",
@@ -140,8 +141,7 @@ def length_shaped_advantages(rewards: jax.Array, metric: jax.Array, weight: jax.
 # ----------------------------------------------------------------------------------------------------
 
 
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
+@pytree_dataclass
 class DirectionFlipBandit:
     r"""A "reasoning" bandit: prompts of B difficulty levels, S strategies with a latent length.
 

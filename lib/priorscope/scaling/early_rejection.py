@@ -42,7 +42,9 @@ __all__ = [
 ]
 
 
-def token_signals(key: jax.Array, quality: jax.Array, num_tokens: int, noise: jax.Array, late: jax.Array) -> jax.Array:
+def token_signals(
+    key: jax.Array, quality: jax.Array, num_tokens: int, noise_std: jax.Array, late: jax.Array
+) -> jax.Array:
     """Token-level reward stream of one step of latent quality q (early rejection with partial rewards).
 
     Token i emits :math:`q\\,m_i + \\eta_i` with :math:`\\eta_i \\sim N(0, \\sigma^2)`; :math:`m_i = 1` for an
@@ -50,12 +52,12 @@ def token_signals(key: jax.Array, quality: jax.Array, num_tokens: int, noise: ja
     tokens, where it is 8 so that the full-step mean is the same q. Returns (num_tokens,).
     """
     num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
-    noise = _c.check_positive("noise", noise)
+    noise_std = _c.check_positive("noise_std", noise_std)
     i = jnp.arange(num_tokens)
     tail = max(num_tokens // 8, 1)
     reveal = jnp.where(i >= num_tokens - tail, num_tokens / tail, 0.0)
     mult = jnp.where(late, reveal, 1.0)
-    return quality * mult + noise * jax.random.normal(key, (num_tokens,))
+    return quality * mult + noise_std * jax.random.normal(key, (num_tokens,))
 
 
 def partial_means(tokens: jax.Array, taus: jax.Array) -> jax.Array:
@@ -75,7 +77,7 @@ def partial_means(tokens: jax.Array, taus: jax.Array) -> jax.Array:
 
 
 def partial_and_full_rewards(
-    key: jax.Array, quality: jax.Array, num_tokens: int, tau: jax.Array, noise: jax.Array, late: jax.Array
+    key: jax.Array, quality: jax.Array, num_tokens: int, tau: jax.Array, noise_std: jax.Array, late: jax.Array
 ) -> tuple[jax.Array, jax.Array]:
     r"""(mean of the first τ tokens, mean of all L tokens) of one :func:`token_signals` stream, in O(1).
 
@@ -88,19 +90,19 @@ def partial_and_full_rewards(
     """
     num_tokens = _c.check_int("num_tokens", num_tokens, min_value=1)
     tau = _c.check_in_range("tau", tau, 1, num_tokens)
-    noise = _c.check_positive("noise", noise)
+    noise_std = _c.check_positive("noise_std", noise_std)
     z = jax.random.normal(key, (2,) + jnp.shape(quality))
-    return _bridge_rewards(z[0], z[1], quality, num_tokens, tau, noise, late)
+    return _bridge_rewards(z[0], z[1], quality, num_tokens, tau, noise_std, late)
 
 
-def _bridge_rewards(z_full, z_bridge, quality, num_tokens, tau, noise, late):
+def _bridge_rewards(z_full, z_bridge, quality, num_tokens, tau, noise_std, late):
     """Partial and full means from two standard normals (elementwise; see :func:`partial_and_full_rewards`)."""
     tail = max(num_tokens // 8, 1)
     mult = num_tokens / tail
     tau = jnp.asarray(tau, float)
     revealed = jnp.where(late, mult * jnp.maximum(0.0, tau - (num_tokens - tail)), tau)
-    w_full = noise * jnp.sqrt(num_tokens) * z_full
-    bridge_sd = noise * jnp.sqrt(jnp.maximum(tau * (num_tokens - tau) / num_tokens, 0.0))
+    w_full = noise_std * jnp.sqrt(num_tokens) * z_full
+    bridge_sd = noise_std * jnp.sqrt(jnp.maximum(tau * (num_tokens - tau) / num_tokens, 0.0))
     w_tau = tau / num_tokens * w_full + bridge_sd * z_bridge
     partial = (quality * revealed + w_tau) / tau
     full = (quality * num_tokens + w_full) / num_tokens
@@ -161,7 +163,7 @@ def er_beam_search(
     beam_width: int,
     num_steps: int,
     num_tokens: int,
-    noise: jax.Array,
+    noise_std: jax.Array,
     late_fraction: jax.Array,
     kappa: jax.Array = 1.0,
 ) -> ERResult:
@@ -182,7 +184,7 @@ def er_beam_search(
         beam_width: M (static).
         num_steps: S (static).
         num_tokens: L (static).
-        noise: token noise σ > 0.
+        noise_std: token noise σ > 0.
         late_fraction: fraction of late-reveal steps in [0, 1].
         kappa: κ, how strongly step quality drives answer correctness.
 
@@ -192,7 +194,7 @@ def er_beam_search(
     num_beams, beam_width, num_steps, num_tokens = _check_er_sizes(num_beams, beam_width, num_steps, num_tokens)
     # tau outside [1, L] used to be clipped silently; a traced slider value is checked at run time
     tau = check_in_range("tau", tau, 1.0, float(num_tokens))
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     late_fraction = check_probability("late_fraction", late_fraction)
     kappa = check_finite("kappa", kappa)
     keep = num_beams // beam_width
@@ -203,7 +205,7 @@ def er_beam_search(
         z = jax.random.normal(k, (4, num_beams))  # quality, late flag, two noise draws: one PRNG call
         q = z[0]
         late = jax.scipy.special.ndtr(z[1]) < late_fraction
-        part, full = _bridge_rewards(z[2], z[3], q, num_tokens, tau_i, noise, late)
+        part, full = _bridge_rewards(z[2], z[3], q, num_tokens, tau_i, noise_std, late)
         parent = jnp.repeat(jnp.arange(keep), beam_width)
         _, kept = jax.lax.top_k(part, keep)
         best = jnp.argmax(full)
@@ -219,7 +221,9 @@ def er_beam_search(
     return ERResult(success, dropped, part, full, tokens)
 
 
-def drop_best_prob(margin: jax.Array, tau: jax.Array, noise: jax.Array, num_candidates: int, keep: int) -> jax.Array:
+def drop_best_prob(
+    margin: jax.Array, tau: jax.Array, noise_std: jax.Array, num_candidates: int, keep: int
+) -> jax.Array:
     """Exact risk that early rejection drops the best candidate when it leads the others by a fixed margin.
 
     One candidate has quality Δ and the other n − 1 have quality 0; each is ranked by the mean of τ tokens with
@@ -234,10 +238,10 @@ def drop_best_prob(margin: jax.Array, tau: jax.Array, noise: jax.Array, num_cand
     """
     num_candidates = check_int("num_candidates", num_candidates, min_value=2)
     keep = check_int("keep", keep, min_value=1, max_value=num_candidates - 1)
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     x, w = np.polynomial.hermite_e.hermegauss(64)
     x, w = jnp.asarray(x), jnp.asarray(w / np.sqrt(2 * np.pi))
-    shift = jnp.asarray(margin) * jnp.sqrt(jnp.asarray(tau, float)) / jnp.asarray(noise)
+    shift = jnp.asarray(margin) * jnp.sqrt(jnp.asarray(tau, float)) / jnp.asarray(noise_std)
     pb = jax.scipy.stats.norm.sf(shift[..., None] + x)  # P(one other beats the best | z)
     n = num_candidates - 1
     j = jnp.arange(keep, n + 1, dtype=float)  # at least `keep` of the n others beat the best
@@ -251,7 +255,7 @@ def drop_best_prob(margin: jax.Array, tau: jax.Array, noise: jax.Array, num_cand
 
 @partial(jax.jit, static_argnames=("num_problems", "num_beams", "beam_width", "num_steps", "num_tokens"))
 def _er_experiment(
-    key, tau, noise, late_fraction, kappa, *, num_problems, num_beams, beam_width, num_steps, num_tokens
+    key, tau, noise_std, late_fraction, kappa, *, num_problems, num_beams, beam_width, num_steps, num_tokens
 ):
     def run(k, t):
         return er_beam_search(
@@ -261,7 +265,7 @@ def _er_experiment(
             beam_width=beam_width,
             num_steps=num_steps,
             num_tokens=num_tokens,
-            noise=noise,
+            noise_std=noise_std,
             late_fraction=late_fraction,
             kappa=kappa,
         )
@@ -283,7 +287,7 @@ def er_experiment(
     beam_width: int,
     num_steps: int,
     num_tokens: int,
-    noise: jax.Array,
+    noise_std: jax.Array,
     late_fraction: jax.Array,
     kappa: jax.Array = 1.0,
 ) -> tuple[ERResult, ERResult]:
@@ -297,11 +301,11 @@ def er_experiment(
     """
     check_int("num_problems", num_problems, min_value=1)
     _check_beams(num_beams, beam_width, num_steps, num_tokens)
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     return _er_experiment(
         key,
         tau,
-        noise,
+        noise_std,
         late_fraction,
         kappa,
         num_problems=num_problems,
@@ -316,7 +320,7 @@ def drop_best_rate(
     key: jax.Array,
     margin: jax.Array,
     tau: jax.Array,
-    noise: jax.Array,
+    noise_std: jax.Array,
     num_candidates: int,
     keep: int,
     *,
@@ -332,11 +336,11 @@ def drop_best_rate(
     num_candidates = check_int("num_candidates", num_candidates, min_value=2)
     keep = check_int("keep", keep, min_value=1, max_value=num_candidates - 1)
     num_reps = check_int("num_reps", num_reps, min_value=1)
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     quality = jnp.zeros(num_candidates).at[0].set(margin)
 
     def one(k):
-        part, _ = partial_and_full_rewards(k, quality, num_tokens, tau, noise, False)
+        part, _ = partial_and_full_rewards(k, quality, num_tokens, tau, noise_std, False)
         return jnp.sum(part[1:] > part[0]) >= keep
 
     return jnp.mean(jax.vmap(one)(jax.random.split(key, num_reps)))

@@ -31,8 +31,7 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import field
 from typing import NamedTuple
 
 import jax
@@ -47,6 +46,7 @@ from priorscope._checks import (
     check_probability,
     is_data,
 )
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "ReasoningEnv",
@@ -69,12 +69,7 @@ __all__ = [
 ]
 
 
-@partial(
-    jax.tree_util.register_dataclass,
-    data_fields=["skill", "self_correct", "lucky"],
-    meta_fields=["num_steps"],
-)
-@dataclass(frozen=True)
+@pytree_dataclass
 class ReasoningEnv:
     """A T-step policy on the two-state (on/off track) chain; build it with :func:`reasoning_env`.
 
@@ -85,7 +80,7 @@ class ReasoningEnv:
         lucky: ρ, the probability that an off-track chain still writes the right final answer.
     """
 
-    num_steps: int
+    num_steps: int = field(metadata=dict(static=True))
     skill: jax.Array
     self_correct: jax.Array
     lucky: jax.Array
@@ -329,12 +324,7 @@ def judge_first_error_pmf(first_error: int, num_steps: int, hit_rate: float, fal
     return jnp.where(t == num_steps, none, jnp.where(t < first_error, before, after))
 
 
-@partial(
-    jax.tree_util.register_dataclass,
-    data_fields=["signal", "state_signal", "answer_signal", "noise", "late_fraction"],
-    meta_fields=["lag"],
-)
-@dataclass(frozen=True)
+@pytree_dataclass
 class FeatureSpec:
     """How loudly each step shows its own correctness to a PRM; build it with :func:`feature_spec`.
 
@@ -342,7 +332,7 @@ class FeatureSpec:
         signal: mean shift of the local error evidence at the step where an error is made.
         state_signal: mean shift of the "something is inconsistent" evidence while off track.
         answer_signal: at the last step, the evidence that the final answer is right (±answer_signal).
-        noise: standard deviation of every evidence channel.
+        noise_std: standard deviation of every evidence channel.
         late_fraction: f, the fraction of errors whose evidence appears only ``lag`` steps later (BiPRM).
         lag: how many steps later a late-detectable error shows (static).
     """
@@ -350,16 +340,16 @@ class FeatureSpec:
     signal: jax.Array
     state_signal: jax.Array
     answer_signal: jax.Array
-    noise: jax.Array
+    noise_std: jax.Array
     late_fraction: jax.Array
-    lag: int = field(default=2)
+    lag: int = field(default=2, metadata=dict(static=True))
 
     def __post_init__(self):
         check_int("lag", self.lag, min_value=1)
-        if is_data(self.signal, self.state_signal, self.answer_signal, self.noise, self.late_fraction):
+        if is_data(self.signal, self.state_signal, self.answer_signal, self.noise_std, self.late_fraction):
             for name in ("signal", "state_signal", "answer_signal"):
                 check_finite(name, getattr(self, name))
-            check_positive("noise", self.noise)
+            check_positive("noise_std", self.noise_std)
             check_probability("late_fraction", self.late_fraction)
 
 
@@ -368,16 +358,16 @@ def feature_spec(
     signal: float = 2.0,
     state_signal: float = 0.5,
     answer_signal: float = 2.0,
-    noise: float = 1.0,
+    noise_std: float = 1.0,
     late_fraction: float = 0.0,
     lag: int = 2,
 ) -> FeatureSpec:
     """Build a :class:`FeatureSpec`, checking ranges (noise > 0, late_fraction in [0, 1], lag ≥ 1)."""
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     late_fraction = check_in_range("late_fraction", late_fraction, 0.0, 1.0)
     lag = check_int("lag", lag, min_value=1)
     f = lambda x: jnp.asarray(x, float)
-    return FeatureSpec(f(signal), f(state_signal), f(answer_signal), f(noise), f(late_fraction), lag)
+    return FeatureSpec(f(signal), f(state_signal), f(answer_signal), f(noise_std), f(late_fraction), lag)
 
 
 FEATURE_NAMES = (
@@ -408,7 +398,7 @@ def step_features(key: jax.Array, traj: Trajectory, difficulty: jax.Array, spec:
     z = jax.random.normal(key, (6, num_steps))
     late = jax.scipy.special.ndtr(z[5]) < spec.late_fraction  # an independent uniform from the sixth row
     err = traj.errors.astype(float)
-    eps = spec.noise * z
+    eps = spec.noise_std * z
     local = spec.signal * err * (1 - late) + eps[0]
     state = spec.state_signal * (1 - traj.on_track.astype(float)) + eps[1]
     is_final = (t == num_steps - 1).astype(float)

@@ -69,7 +69,7 @@ def expected_score(pis: jax.Array) -> jax.Array:
     return pis @ jnp.arange(1, pis.shape[-1] + 1, dtype=pis.dtype)
 
 
-def discretized_judge(num_levels: int, bias: jax.Array, noise: jax.Array) -> jax.Array:
+def discretized_judge(num_levels: int, bias: jax.Array, noise_std: jax.Array) -> jax.Array:
     r"""A judge whose score for true level m is a discretised Gaussian centred at :math:`m + \text{bias}`.
 
     :math:`\theta_{m,j} \propto \exp(-(j - m - b)^2 / 2\sigma^2)`; ``bias > 0`` is a lenient judge.
@@ -77,15 +77,15 @@ def discretized_judge(num_levels: int, bias: jax.Array, noise: jax.Array) -> jax
     Args:
         num_levels: M >= 2 (static).
         bias: b, in score levels (traced is fine).
-        noise: :math:`\sigma > 0`.
+        noise_std: :math:`\sigma > 0`.
 
     Returns:
         ``(M, M)`` row-stochastic confusion matrix.
     """
     num_levels = check_int("num_levels", num_levels, min_value=2)
-    noise = check_positive("noise", noise)
+    noise_std = check_positive("noise_std", noise_std)
     lv = jnp.arange(num_levels, dtype=jnp.result_type(float))
-    logits = -((lv[None, :] - lv[:, None] - bias) ** 2) / (2.0 * noise**2)
+    logits = -((lv[None, :] - lv[:, None] - bias) ** 2) / (2.0 * noise_std**2)
     return jax.nn.softmax(logits, axis=-1)
 
 

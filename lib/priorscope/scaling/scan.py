@@ -40,7 +40,7 @@ class ScanData(NamedTuple):
         scan: (targets, mask) SCAN labels (all-one for correct responses, soft near t_pred), zero mask if not kept.
         vanilla_rollouts: () completions vanilla MC generates: every non-final prefix of every response.
         scan_rollouts: () completions SCAN generates: non-final prefixes of incorrect responses of kept questions.
-        noise: (2,) label-noise ratio of (vanilla, SCAN): fraction of labelled responses whose label-implied first
+        label_noise: (2,) label-noise ratio of (vanilla, SCAN): fraction of labelled responses whose label-implied first
             error differs from the true one.
     """
 
@@ -51,7 +51,7 @@ class ScanData(NamedTuple):
     scan: tuple[jax.Array, jax.Array]
     vanilla_rollouts: jax.Array
     scan_rollouts: jax.Array
-    noise: jax.Array
+    label_noise: jax.Array
 
 
 def scan_dataset(
@@ -115,13 +115,13 @@ def scan_dataset(
     scan_cost = jnp.sum(kept & ~correct) * prefixes * n_used
     true_first = data.traj.first_error
     scan_first = jnp.where(correct, num_steps, mc.first_error)
-    noise = jnp.stack(
+    label_noise = jnp.stack(
         [
             jnp.mean(mc.first_error != true_first),
             jnp.sum((scan_first != true_first) & kept) / jnp.maximum(kept.sum(), 1),
         ]
     )
-    return ScanData(data, sc, kept, vanilla, (y, m), vanilla_cost, scan_cost, noise)
+    return ScanData(data, sc, kept, vanilla, (y, m), vanilla_cost, scan_cost, label_noise)
 
 
 def scan_noise_study(
@@ -142,7 +142,7 @@ def scan_noise_study(
 
     Returns ``sc_levels`` (k + 1,) the possible SC values j/k; ``under``/``over`` (k + 1,) the fraction of
     responses at each SC level whose MC first error is earlier (under-estimation) or later (over-estimation)
-    than the true one; ``share`` (k + 1,) the fraction of responses at each level; ``noise`` (2,) vanilla and
+    than the true one; ``share`` (k + 1,) the fraction of responses at each level; ``label_noise`` (2,) vanilla and
     SCAN noise ratios at ``threshold``; ``cost`` () SCAN's rollouts as a fraction of vanilla's; and
     ``kept`` () the fraction of questions kept. ``threshold`` and ``num_rollouts`` may be traced.
     """
@@ -171,7 +171,7 @@ def scan_noise_study(
         "under": under,
         "over": over,
         "share": onehot.mean(0),
-        "noise": sd.noise,
+        "label_noise": sd.label_noise,
         "cost": sd.scan_rollouts / sd.vanilla_rollouts,
         "kept": sd.kept.mean(),
     }

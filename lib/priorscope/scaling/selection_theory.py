@@ -29,7 +29,6 @@ quadrature to 1e-8 relative; see :func:`best_of_k_error_point`). When the judge 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import partial
 
 import jax
@@ -45,6 +44,7 @@ from priorscope._checks import (
     is_concrete,
     is_data,
 )
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "SelectionGeometry",
@@ -58,8 +58,7 @@ __all__ = [
 ]
 
 
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
+@pytree_dataclass
 class SelectionGeometry:
     r"""Second moments of one test point in the Gaussian selection model (all leaves are arrays).
 

@@ -96,9 +96,9 @@ def make_pfn_panel(params: Any = None, borders: Any = None, *, max_context: int 
         lo = am.bar_quantile(logits, borders, 0.05, num_iter=30)
         hi = am.bar_quantile(logits, borders, 0.95, num_iter=30)
         used = jnp.arange(max_context) < num_context
-        noise = jnp.where(used, 0.01, 1e6)  # unused context points get infinite noise: exactly ignored
+        noise_var = jnp.where(used, 0.01, 1e6)  # unused context points get infinite noise: exactly ignored
         kernel = gp.RBF(lengthscale=jnp.asarray(0.25), variance=jnp.asarray(1.0))
-        mean, var = gp.posterior(kernel, xc, yc, noise, grid, full_cov=False)
+        mean, var = gp.posterior(kernel, xc, yc, noise_var, grid, full_cov=False)
         sd = jnp.sqrt(jnp.maximum(var, 0.0) + 0.01)
         band = {"gp_lo": mean - 1.645 * sd, "gp_hi": mean + 1.645 * sd}
         return {"dens": jnp.minimum(dens.T, 3.0), "lo": lo, "hi": hi, "mean": mean, **band,

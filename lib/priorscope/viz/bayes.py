@@ -13,7 +13,7 @@ from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["beta_binomial_panel", "random_function_panel", "normal_mean_panel"]
+__all__ = ["make_beta_binomial_panel", "make_random_function_panel", "make_normal_mean_panel"]
 
 
 def _beta_binomial_compute(key: Any, alpha: Any, beta: Any, trials: Any, success_rate: Any) -> Any:
@@ -21,7 +21,7 @@ def _beta_binomial_compute(key: Any, alpha: Any, beta: Any, trials: Any, success
     return beta_binomial_grid(alpha, beta, successes, trials.astype(float))
 
 
-def beta_binomial_panel(name: str = "t00.beta_binomial") -> Panel:
+def make_beta_binomial_panel(name: str = "t00.beta_binomial") -> Panel:
     """Prior pseudo-counts and data → prior, likelihood and posterior of a success probability."""
 
     def setup(fig: Figure) -> None:
@@ -60,7 +60,7 @@ def beta_binomial_panel(name: str = "t00.beta_binomial") -> Panel:
     )
 
 
-def random_function_panel(name: str = "t01.random_function") -> Panel:
+def make_random_function_panel(name: str = "t01.random_function") -> Panel:
     """A random function (traced lengthscale, bucketed feature count) and its gradient by ``jax.grad``."""
 
     def compute(key: Any, lengthscale: Any, num_features: int) -> Any:
@@ -99,7 +99,7 @@ def random_function_panel(name: str = "t01.random_function") -> Panel:
     )
 
 
-def normal_mean_panel(name: str = "t02.nuts_vs_exact", num_chains: int = 2) -> Panel:
+def make_normal_mean_panel(name: str = "t02.nuts_vs_exact", num_chains: int = 2) -> Panel:
     """NUTS draws vs the exact conjugate posterior of a normal mean, re-sampled live by a jitted NUTS."""
 
     def compute(key: Any, prior_scale: Any, num_data: Any, num_samples: int) -> Any:

@@ -17,7 +17,7 @@ from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["scale_mixture_panel", "toy_sine_data", "functional_prior_panel", "dkm_toy_data", "dkm_panel"]
+__all__ = ["make_scale_mixture_panel", "toy_sine_data", "make_functional_prior_panel", "dkm_toy_data", "make_dkm_panel"]
 
 
 def toy_sine_data(key: jax.Array, num_points: int, noise_std: float = 0.1) -> tuple[jax.Array, jax.Array]:
@@ -31,13 +31,13 @@ _GRID = np.linspace(-1.5, 3.0, 181)
 _DENS = np.linspace(-8.0, 8.0, 161)
 
 
-def _compute(key: Any, a: Any, b: Any, noise: Any, depth: int, *, x: Any, y: Any) -> dict[str, Any]:
+def _compute(key: Any, a: Any, b: Any, noise_var: Any, depth: int, *, x: Any, y: Any) -> dict[str, Any]:
     del key
     kernel = gp.ArcCosine(jnp.asarray(2.0), jnp.asarray(0.1), depth=depth)
     grid = jnp.asarray(_GRID)
-    mean, var = gp.posterior(kernel, x, y, noise, grid, full_cov=False)
-    sd = jnp.sqrt(var + noise)
-    pred = gp.student_t_predictive(kernel, x, y, noise, grid, a, b)
+    mean, var = gp.posterior(kernel, x, y, noise_var, grid, full_cov=False)
+    sd = jnp.sqrt(var + noise_var)
+    pred = gp.student_t_predictive(kernel, x, y, noise_var, grid, a, b)
     t_sd = pred.scale * jnp.sqrt(pred.df / jnp.maximum(pred.df - 2.0, 1e-6))
     kxx = kernel(jnp.asarray([[1.0]]))[0, 0]
     dens = jnp.asarray(_DENS)
@@ -57,13 +57,13 @@ def _compute(key: Any, a: Any, b: Any, noise: Any, depth: int, *, x: Any, y: Any
     }
 
 
-def scale_mixture_panel(name: str = "07.scale_mixture", num_points: int = 30) -> Panel:
+def make_scale_mixture_panel(name: str = "07.scale_mixture", num_points: int = 30) -> Panel:
     """Student-t process vs NNGP: predictive bands on the sine toy, and the prior marginal's tails at x = 1."""
     x, y = toy_sine_data(jax.random.key(7), num_points)
     x, y = np.asarray(x), np.asarray(y)
 
-    def compute(key: Any, a: Any, b: Any, noise: Any, depth: int) -> dict[str, Any]:
-        return _compute(key, a, b, noise, depth, x=x, y=y)
+    def compute(key: Any, a: Any, b: Any, noise_var: Any, depth: int) -> dict[str, Any]:
+        return _compute(key, a, b, noise_var, depth, x=x, y=y)
 
     def setup(fig: Figure) -> None:
         ax1, ax2 = fig.grid(2, 1, row_height=260)
@@ -96,7 +96,7 @@ def scale_mixture_panel(name: str = "07.scale_mixture", num_points: int = 30) ->
         {
             "a": FloatSlider(0.3, 1e4, 1.5, log=True, description="IG shape a"),
             "b": FloatSlider(0.1, 1e4, 1.5, log=True, description="IG scale b"),
-            "noise": FloatSlider(1e-3, 0.1, 0.01, log=True, description="noise ε"),
+            "noise_var": FloatSlider(1e-3, 0.1, 0.01, log=True, description="noise ε"),
             "depth": IntSlider(1, 3, 2, buckets=(1, 2, 3), description="hidden layers"),
         },
         setup,
@@ -129,7 +129,7 @@ def _fp_compute(key: Any, hidden_weight_var: Any, first_bias_var: Any, lengthsca
     return {"grid": grid, "bnn": f_show, "gp": g_show, "w2": w2}
 
 
-def functional_prior_panel(name: str = "08.functional_prior") -> Panel:
+def make_functional_prior_panel(name: str = "08.functional_prior") -> Panel:
     """Prior function draws of a tanh BNN (1-32-32-1) next to a GP's, with their Bures-W2 on a held-out grid."""
 
     def setup(fig: Figure) -> None:
@@ -178,7 +178,7 @@ def dkm_toy_data(key: jax.Array, num_points: int, num_features: int) -> tuple[ja
     return X, jnp.sin(3 * X @ w) + 0.1 * jax.random.normal(k3, (num_points,))
 
 
-def dkm_panel(name: str = "09.dkm", num_points: int = 20, num_steps: int = 150) -> Panel:
+def make_dkm_panel(name: str = "09.dkm", num_points: int = 20, num_steps: int = 150) -> Panel:
     """Layer Gram matrices of a 2-layer deep kernel machine as log10 ν moves, next to the NNGP's."""
     X, y = dkm_toy_data(jax.random.key(9), num_points, num_points + 4)
     X, y = np.asarray(X), np.asarray(y)

@@ -18,7 +18,13 @@ from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["fewshot_panel", "fewshot_truth", "forgetting_panel", "martingale_panel", "universality_panel"]
+__all__ = [
+    "make_fewshot_panel",
+    "fewshot_truth",
+    "make_forgetting_panel",
+    "make_martingale_panel",
+    "make_universality_panel",
+]
 
 _TASKS = 4
 
@@ -39,7 +45,7 @@ def _forgetting_compute(key: Any, degree: int, imbalance: Any, noise_std: Any, a
     }
 
 
-def forgetting_panel(name: str = "13.forgetting") -> Panel:
+def make_forgetting_panel(name: str = "13.forgetting") -> Panel:
     """Exact sequential Bayesian regression with a polynomial model on four tasks along sin(x): fit and forgetting."""
 
     def setup(fig: Figure) -> None:
@@ -123,7 +129,7 @@ def _martingale_compute(key: Any, num_obs: int, num_future: int, noise_std: Any,
     }
 
 
-def martingale_panel(name: str = "10.predictive_resampling") -> Panel:
+def make_martingale_panel(name: str = "10.predictive_resampling") -> Panel:
     """Predictive resampling of a normal mean: paths of the running mean and the histogram of θ_N vs N(ȳ, σ²/n)."""
 
     def setup(fig: Figure) -> None:
@@ -182,7 +188,7 @@ def _universality_compute(key: Any, log10_m: int, theta_star: Any, simple_mass: 
     return {"ns": jnp.asarray(_U_NS, float), "regret": regret, "bound": bound, "eps": eps[1:], "ball": -log_ball}
 
 
-def universality_panel(name: str = "11.regret") -> Panel:
+def make_universality_panel(name: str = "11.regret") -> Panel:
     """Exact mixture regret over a grid of Bernoulli hypotheses vs the weight bound, as class size and prior vary."""
 
     def setup(fig: Figure) -> None:
@@ -229,16 +235,18 @@ def fewshot_truth() -> tuple[jax.Array, jax.Array]:
     return jnp.asarray(FEWSHOT_MU), u @ u.T + 0.02 * jnp.eye(4)
 
 
-def _band(mu: Any, cov: Any, xs: Any, ys: Any, grid: Any, noise: Any) -> tuple[Any, Any]:
+def _band(mu: Any, cov: Any, xs: Any, ys: Any, grid: Any, noise_std: Any) -> tuple[Any, Any]:
     phi = task_features(xs)
     prec0 = jnp.linalg.inv(cov)
-    v = jnp.linalg.inv(prec0 + phi.T @ phi / noise**2)
-    mean = v @ (prec0 @ mu + phi.T @ ys / noise**2)
+    v = jnp.linalg.inv(prec0 + phi.T @ phi / noise_std**2)
+    mean = v @ (prec0 @ mu + phi.T @ ys / noise_std**2)
     g = task_features(grid)
-    return g @ mean, jnp.sqrt(jnp.einsum("gd,de,ge->g", g, v, g) + noise**2)
+    return g @ mean, jnp.sqrt(jnp.einsum("gd,de,ge->g", g, v, g) + noise_std**2)
 
 
-def fewshot_panel(name: str = "12.few_shot", learned: tuple[Any, Any] | None = None, noise_std: float = 0.3) -> Panel:
+def make_fewshot_panel(
+    name: str = "12.few_shot", learned: tuple[Any, Any] | None = None, noise_std: float = 0.3
+) -> Panel:
     """One episode: the K-shot Bayesian predictive under the true prior (oracle), a learned prior and N(0, s² I).
 
     Args:

@@ -39,8 +39,8 @@ _BLACK, _GREY = "#000000", "#808080"
 
 
 # ---------------------------------------------------------------------------------------------------------- 01
-def _bo_frozen_after(key, problem, kernel, noise_var, acquisition, steps, *, num_init, max_steps, choices=None):
-    """Run ``max_steps`` BO steps but keep the state after ``steps`` of them (``steps`` traced); panel output.
+def _bo_frozen_after(key, problem, kernel, noise_var, acquisition, num_steps, *, num_init, max_steps, choices=None):
+    """Run ``max_steps`` BO steps but keep the state after ``num_steps`` of them (``num_steps`` traced); panel output.
 
     ``acquisition`` is a name, or with ``choices`` a (traced) index into them (see :func:`priorscope.bo.step`).
     """
@@ -53,7 +53,7 @@ def _bo_frozen_after(key, problem, kernel, noise_var, acquisition, steps, *, num
         new, _ = bo.step(
             k, s, problem, kernel, noise_var, acquisition=acquisition, beta=2.0, num_samples=16, choices=choices
         )
-        return jax.tree.map(lambda a, b: jnp.where(i < steps, a, b), new, s), None
+        return jax.tree.map(lambda a, b: jnp.where(i < num_steps, a, b), new, s), None
 
     state, _ = jax.lax.scan(body, state, (jnp.arange(max_steps), jax.random.split(k_loop, max_steps)))
     mean, cov = bo.grid_posterior(gram, state.counts, state.sums, noise_var)
@@ -74,10 +74,10 @@ def _bo_frozen_after(key, problem, kernel, noise_var, acquisition, steps, *, num
     }
 
 
-def bo_step_compute(key, acquisition, noise, lengthscale, steps, *, num_points=100, num_init=3, max_steps=10):
-    """Run ``steps`` BO steps on the Forrester problem and return what the panel draws.
+def bo_step_compute(key, acquisition, noise_std, lengthscale, num_steps, *, num_points=100, num_init=3, max_steps=10):
+    """Run ``num_steps`` BO steps on the Forrester problem and return what the panel draws.
 
-    ``steps`` is traced: the scan always runs ``max_steps`` steps and freezes the state after ``steps`` of them,
+    ``num_steps`` is traced: the scan always runs ``max_steps`` steps and freezes the state after ``num_steps`` of them,
     so moving the "steps taken" slider never recompiles. ``acquisition`` is a name from
     :data:`PANEL_ACQUISITIONS` or a (traced) integer index into it: the panel passes the index, so switching
     acquisitions runs the branch already compiled by ``lax.switch`` instead of compiling a new program.
@@ -90,15 +90,15 @@ def bo_step_compute(key, acquisition, noise, lengthscale, steps, *, num_points=1
         acquisition = PANEL_ACQUISITIONS.index(acquisition) if acquisition in PANEL_ACQUISITIONS else acquisition
         if isinstance(acquisition, str):
             raise ValueError(f"acquisition must be one of {PANEL_ACQUISITIONS}, got {acquisition!r}")
-    problem = bo.forrester(num_points, noise_std=noise)
+    problem = bo.forrester(num_points, noise_std=noise_std)
     kernel = gp.Matern52(lengthscale=lengthscale, variance=1.0)
     return _bo_frozen_after(
         key,
         problem,
         kernel,
-        noise**2,
+        noise_std**2,
         acquisition,
-        steps,
+        num_steps,
         num_init=num_init,
         max_steps=max_steps,
         choices=PANEL_ACQUISITIONS,
@@ -126,15 +126,15 @@ def surrogate_kernel(surrogate, weight_variance, depth, X, *, max_depth: int = 3
 
 
 def surrogate_step_compute(
-    key, surrogate, weight_variance, depth, steps, *, num_points=100, num_init=4, max_steps=12, noise=0.05
+    key, surrogate, weight_variance, depth, num_steps, *, num_points=100, num_init=4, max_steps=12, noise_std=0.05
 ):
     """BO with EI on the Gramacy–Lee function using a GP (Matérn-5/2) or an infinite-width ReLU BNN (NNGP).
 
     ``surrogate`` and ``depth`` may be traced (see :func:`surrogate_kernel`), so neither recompiles.
     """
-    problem = bo.gramacy_lee(num_points, noise_std=noise)
+    problem = bo.gramacy_lee(num_points, noise_std=noise_std)
     kernel = surrogate_kernel(surrogate, weight_variance, depth, problem.X)
-    return _bo_frozen_after(key, problem, kernel, noise**2, "ei", steps, num_init=num_init, max_steps=max_steps)
+    return _bo_frozen_after(key, problem, kernel, noise_std**2, "ei", num_steps, num_init=num_init, max_steps=max_steps)
 
 
 def _bo_step_setup(fig: Figure) -> None:
@@ -178,9 +178,9 @@ def make_bo_step_panel(name: str = "01.bo_step") -> Panel:
         bo_step_compute,
         {
             "acquisition": Choice(PANEL_ACQUISITIONS, "ei", traced=True),
-            "noise": FloatSlider(0.01, 0.5, 0.05, log=True, description="noise sd"),
+            "noise_std": FloatSlider(0.01, 0.5, 0.05, log=True, description="noise sd"),
             "lengthscale": FloatSlider(0.03, 0.5, 0.12, log=True),
-            "steps": IntSlider(0, 10, 2, description="steps taken"),
+            "num_steps": IntSlider(0, 10, 2, description="steps taken"),
         },
         _bo_step_setup,
         _bo_step_draw,
@@ -201,7 +201,7 @@ def make_surrogate_panel(name: str = "03.surrogates") -> Panel:
             "surrogate": Choice(_SURROGATES, "nngp", traced=True),
             "weight_variance": FloatSlider(1.0, 20.0, 10.0, description="NNGP σ_w²"),
             "depth": IntSlider(1, 3, 3, description="NNGP depth"),
-            "steps": IntSlider(0, 12, 4, description="steps taken"),
+            "num_steps": IntSlider(0, 12, 4, description="steps taken"),
         },
         _bo_step_setup,
         _bo_step_draw,
@@ -229,7 +229,7 @@ def plot_posterior(ax, x, mean, std, *, X_obs=None, y_obs=None, truth=None, colo
 
 # ---------------------------------------------------------------------------------------------------------- 02
 def switching_compute(
-    key, switch_c, noise, beta, horizon, *, num_points=60, lengthscale=0.1, num_init=2, max_horizon=120
+    key, switch_c, noise_std, beta, horizon, *, num_points=60, lengthscale=0.1, num_init=2, max_horizon=120
 ):
     """GP-UCB and the rarely-switching variant on one GP-sample problem; returns their curves.
 
@@ -240,8 +240,8 @@ def switching_compute(
     kernel = gp.RBF(lengthscale=lengthscale, variance=1.0)
     X = jnp.linspace(0.0, 1.0, num_points)[:, None]
     k_prob, k_run = jax.random.split(key)
-    problem = bo.gp_sample_problem(k_prob, kernel, X, noise_std=noise)
-    noise_var = noise**2
+    problem = bo.gp_sample_problem(k_prob, kernel, X, noise_std=noise_std)
+    noise_var = noise_std**2
     last = jnp.clip(jnp.asarray(horizon) - 1, 0, max_horizon - 1)
     out = {}
     for rule in ("always", "variance"):
@@ -292,7 +292,7 @@ def make_switching_panel(name: str = "02.switching") -> Panel:
         switching_compute,
         {
             "switch_c": FloatSlider(1.0, 8.0, 2.0, description="switching constant C"),
-            "noise": FloatSlider(0.02, 1.0, 0.1, log=True, description="noise sd"),
+            "noise_std": FloatSlider(0.02, 1.0, 0.1, log=True, description="noise sd"),
             "beta": FloatSlider(0.0, 4.0, 2.0, description="β"),
             "horizon": IntSlider(40, 120, 80, description="horizon T"),
         },

@@ -240,10 +240,10 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
     k = mix.num_components
     base = np.asarray(_density_image(mix, PATHS["VP (linear β)"], 1e-3))
 
-    def compute(key: Any, path: Any, zeta: Any, steps: Any, t: Any) -> Any:
+    def compute(key: Any, path: Any, zeta: Any, num_steps: Any, t: Any) -> Any:
         # the path index is traced: one compilation serves all three paths
         return experiments.path_view(
-            key, mix, Switch(path, options), t, zeta, steps, num_particles=num_particles, max_steps=max_steps,
+            key, mix, Switch(path, options), t, zeta, num_steps, num_particles=num_particles, max_steps=max_steps,
             num_traj=num_traj, t_start=0.98,
         )  # fmt: skip
 
@@ -263,14 +263,14 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
         fig["density"].set_data(r.density)
         fig["velocity"].set_data(*_arrows(r.points, r.velocity))
         # the grid is padded to max_steps with zero-length steps: drop the constant tail before it travels
-        traj, modes = np.asarray(r.trajectories)[: int(params["steps"]) + 1], np.asarray(r.modes)
+        traj, modes = np.asarray(r.trajectories)[: int(params["num_steps"]) + 1], np.asarray(r.modes)
         for m in range(k):
             fig[f"traj{m}"].set_data(*_polylines(np.swapaxes(traj[:, modes == m], 0, 1)))
         fig["endpoints"].set_data(r.hist)
         path = int(params["path"])
         fig.axes[0].set(title=f"{short[path]}: pₜ and v, t = {float(params['t']):.2f}")
         fig.axes[1].set(title=f"{names[path]} trajectories, ζ = {float(params['zeta']):.2f}")
-        fig.axes[2].set(title=f"endpoints, {int(params['steps'])} steps (TV {float(r.tv):.3f})")
+        fig.axes[2].set(title=f"endpoints, {int(params['num_steps'])} steps (TV {float(r.tv):.3f})")
 
     return Panel(
         name,
@@ -278,7 +278,7 @@ def make_path_panel(mix: Any, *, num_particles: int, max_steps: int, name: str =
         {
             "path": IntSlider(0, len(PATHS) - 1, 0, description="path: 0 VP, 1 cos, 2 RF"),
             "zeta": FloatSlider(0.0, 1.5, 0.0, description="ζ (0 = ODE, 1 = SDE)"),
-            "steps": IntSlider(5, max_steps, min(100, max_steps), description="steps"),
+            "num_steps": IntSlider(5, max_steps, min(100, max_steps), description="steps"),
             "t": FloatSlider(0.001, 1.0, 0.5, description="t (left plot)"),
         },
         setup,
@@ -301,10 +301,10 @@ def make_solver_panel(
     ticks = ["DDIM", "2M (noise)", "++(2M)"]
     shown = min(num_particles, 300)
 
-    def compute(key: Any, steps: Any, guidance: Any, grid: Any) -> Any:
+    def compute(key: Any, num_steps: Any, guidance: Any, grid: Any) -> Any:
         # the grid is a traced index into experiments.SOLVER_GRIDS: switching it never recompiles
         return experiments.solver_view(
-            key, mix, schedule, cond_mask, guidance, steps, num_particles=num_particles, max_steps=max_steps,
+            key, mix, schedule, cond_mask, guidance, num_steps, num_particles=num_particles, max_steps=max_steps,
             grid=grid, ref_steps=ref_steps,
         )  # fmt: skip
 
@@ -328,13 +328,13 @@ def make_solver_panel(
             fig.axes[i].set(title=f"{labels[i]}: err {errs[i]:.2g}")
             # bars on a log axis: a band from the bottom of the axis up to the error
             fig[f"err{i}"].set_data([i - 0.35, i + 0.35], [lo, lo], [errs[i], errs[i]])
-        fig.axes[3].set(ylim=(lo, hi), title=f"N = {int(params['steps'])}, w = {float(params['guidance']):.1f}")
+        fig.axes[3].set(ylim=(lo, hi), title=f"N = {int(params['num_steps'])}, w = {float(params['guidance']):.1f}")
 
     return Panel(
         name,
         compute,
         {
-            "steps": IntSlider(2, max_steps, min(10, max_steps), description="steps N"),
+            "num_steps": IntSlider(2, max_steps, min(10, max_steps), description="steps N"),
             "guidance": FloatSlider(0.0, 12.0, 1.0, description="guidance w"),
             "grid": Choice(experiments.SOLVER_GRIDS, "logsnr", description="time grid", traced=True),
         },

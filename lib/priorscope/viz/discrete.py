@@ -29,7 +29,7 @@ from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
-__all__ = ["EDLM_WORLD", "THRESHOLDS", "confident_decoding_panel", "edlm_panel", "sequence_labels"]
+__all__ = ["EDLM_WORLD", "THRESHOLDS", "make_confident_decoding_panel", "make_edlm_panel", "sequence_labels"]
 
 #: The Markov chain of notebook 24: vocabulary, length and probability of repeating the previous token.
 EDLM_WORLD = {"vocab_size": 3, "length": 5, "stay": 0.8}
@@ -72,7 +72,7 @@ def _edlm_compute(
     }
 
 
-def edlm_panel(name: str = "24.edlm") -> Panel:
+def make_edlm_panel(name: str = "24.edlm") -> Panel:
     """KL to the exact chain vs steps for MDLM (exact) and EDLM (k candidates), and the law at two steps."""
     world = EDLM_WORLD
     vocab, length = world["vocab_size"], world["length"]
@@ -182,7 +182,7 @@ def _decode_compute(
     }
 
 
-def confident_decoding_panel(name: str = "23.confident_decoding") -> Panel:
+def make_confident_decoding_panel(name: str = "23.confident_decoding") -> Panel:
     """Iterations and validity vs threshold, the unmasking raster of one caption, the iteration histogram."""
     reps = config.size("23.panel_reps", fast=16, full=32, gpu=256)
     taus = np.asarray(THRESHOLDS)

@@ -7,7 +7,7 @@ from typing import Any
 import jax
 import numpy as np
 
-from priorscope.gp import demo
+from priorscope.gp import experiments
 from priorscope.viz.controls import Choice, FloatSlider, IntSlider
 from priorscope.viz.figure import Figure
 from priorscope.viz.panel import Panel
@@ -39,15 +39,15 @@ def plot_kernels_and_priors(fig: Any, key: jax.Array, lengthscale: float = 1.0, 
         fig.set_layout_engine("constrained")
     tau = np.linspace(-4, 4, 400)
     x = np.linspace(-4, 4, 300)
-    n = len(demo.KERNEL_FAMILIES)
+    n = len(experiments.KERNEL_FAMILIES)
     cols = 3
     rows = -(-(n + 1) // cols)
     grid = fig.subplots(rows, cols, sharex=False).ravel()
     axes = grid[: n + 1]
     for ax in grid[n + 1 :]:
         ax.set_visible(False)
-    for i, name in enumerate(demo.KERNEL_FAMILIES):
-        k = demo.make_kernel(name, lengthscale)
+    for i, name in enumerate(experiments.KERNEL_FAMILIES):
+        k = experiments.make_kernel(name, lengthscale)
         axes[0].plot(tau, np.asarray(k(np.zeros(1), tau))[0], color=COLORS[i], label=name)
         draws = np.asarray(sample_prior(jax.random.fold_in(key, i), k, x, num_samples))
         for s in range(num_samples):
@@ -69,8 +69,8 @@ def make_gp_regression_panel(name: str = "t03.gp_regression") -> Panel:
     switching families never recompiles.
     """
 
-    def compute(key: Any, kernel: Any, lengthscale: Any, noise: Any, num_points: Any) -> Any:
-        return demo.regression_demo(key, kernel, lengthscale, noise, num_points)
+    def compute(key: Any, kernel: Any, lengthscale: Any, noise_var: Any, num_points: Any) -> Any:
+        return experiments.regression_demo(key, kernel, lengthscale, noise_var, num_points)
 
     def setup(fig: Figure) -> None:
         ax1, ax2 = fig.grid(1, 2, width_ratios=(1.6, 1), row_height=300)
@@ -102,7 +102,7 @@ def make_gp_regression_panel(name: str = "t03.gp_regression") -> Panel:
         fig["best"].set_data([float(r.ell_best)])
         top = float(np.max(lml))
         fig.axes[0].set(
-            title=f"{params['kernel']}: ℓ={float(params['lengthscale']):.2f}, σ²={float(params['noise']):.3f}, "
+            title=f"{params['kernel']}: ℓ={float(params['lengthscale']):.2f}, σ²={float(params['noise_var']):.3f}, "
             f"n={params['num_points']}"
         )
         fig.axes[1].set(
@@ -115,9 +115,9 @@ def make_gp_regression_panel(name: str = "t03.gp_regression") -> Panel:
         name,
         compute,
         {
-            "kernel": Choice(demo.KERNEL_FAMILIES, "RBF", description="kernel", traced=True),
+            "kernel": Choice(experiments.KERNEL_FAMILIES, "RBF", description="kernel", traced=True),
             "lengthscale": FloatSlider(0.05, 5.0, 0.5, log=True, description="lengthscale ℓ"),
-            "noise": FloatSlider(1e-3, 1.0, 0.04, log=True, description="noise variance σ²"),
+            "noise_var": FloatSlider(1e-3, 1.0, 0.04, log=True, description="noise variance σ²"),
             "num_points": IntSlider(1, 64, 16, description="data points n"),
         },
         setup,

@@ -244,7 +244,7 @@ def make_scan_panel(name: str = "29.scan") -> Panel:
         fig["under"].set_data(levels, u)
         fig["over"].set_data(levels, u + o)
         fig["threshold"].set_data([float(params["threshold"])])
-        vals = [*np.asarray(r["noise"]), float(r["kept"]), float(r["cost"])]
+        vals = [*np.asarray(r["label_noise"]), float(r["kept"]), float(r["cost"])]
         for i, art in enumerate(("noise_vanilla", "noise_scan", "kept", "cost")):
             fig[art].set_data([i], [vals[i]])
         fig.axes[1].set(title=f"SCAN rollouts: {100 * vals[3]:.1f}% of vanilla")

@@ -20,9 +20,9 @@ from priorscope.viz.panel import Panel
 from priorscope.viz.style import COLORS
 
 __all__ = [
-    "judge_scaling_panel",
-    "canon_panel",
-    "simplex_panel",
+    "make_judge_scaling_panel",
+    "make_canon_panel",
+    "make_simplex_panel",
     "ternary",
     "SIMPLEX_CANDIDATES",
     "plot_error_vs_k",
@@ -86,7 +86,7 @@ def _judge_scaling_compute(
     }
 
 
-def judge_scaling_panel(name: str = "25.judge_scaling") -> Panel:
+def make_judge_scaling_panel(name: str = "25.judge_scaling") -> Panel:
     """Error of the selected candidate vs k (exact best-of-k, Monte Carlo softmax) and vs temperature."""
     sets = config.size("25.panel_sets", fast=JUDGE_PANEL_SETS, full=JUDGE_PANEL_SETS, gpu=16 * JUDGE_PANEL_SETS)
 
@@ -210,7 +210,7 @@ def _canon_compute(
     return {"acc": trace.accuracy, "len_dr": trace.length[0], "len_canon": trace.length[1], "best": best}
 
 
-def canon_panel(name: str = "32.canon") -> Panel:
+def make_canon_panel(name: str = "32.canon") -> Panel:
     """Accuracy and per-difficulty length while training with Dr.GRPO, CANON and a fixed length penalty."""
     steps = np.arange(1, CANON_PANEL_UPDATES + 1)
     runs = (("dr", "Dr.GRPO"), ("canon", "CANON (μ, α)"), ("penalty", "fixed length penalty"))
@@ -294,10 +294,10 @@ def ternary(p: Any) -> Any:
     return jnp.stack([p[..., 1] + 0.5 * p[..., 2], p[..., 2] * np.sqrt(3.0) / 2.0], axis=-1)
 
 
-def _simplex_compute(key: Any, bias: Any, noise: Any, eps: Any, move: str) -> dict[str, Any]:
+def _simplex_compute(key: Any, bias: Any, noise_std: Any, eps: Any, move: str) -> dict[str, Any]:
     del key  # deterministic
     pis = jnp.asarray(SIMPLEX_CANDIDATES)
-    theta = discretized_judge(3, bias, noise)
+    theta = discretized_judge(3, bias, noise_std)
     src, dst = _MOVES[move]
     theta2, pis2, valid = mixing_pair(theta, pis, eps, src, dst)
     return {
@@ -318,7 +318,7 @@ def _simplex_compute(key: Any, bias: Any, noise: Any, eps: Any, move: str) -> di
 _MARKER_HALF = 0.02
 
 
-def simplex_panel(name: str = "26.simplex") -> Panel:
+def make_simplex_panel(name: str = "26.simplex") -> Panel:
     """Two explanations of the same judge scores on the ternary simplex, and the rankings they imply."""
     corners = np.asarray([[0, 0], [1, 0], [0.5, np.sqrt(3) / 2], [0, 0]])
     x = np.arange(len(SIMPLEX_CANDIDATES))
@@ -376,7 +376,7 @@ def simplex_panel(name: str = "26.simplex") -> Panel:
         _simplex_compute,
         {
             "bias": FloatSlider(-0.8, 0.8, 0.3, description="judge leniency"),
-            "noise": FloatSlider(0.2, 1.5, 0.8, description="judge noise"),
+            "noise_std": FloatSlider(0.2, 1.5, 0.8, description="judge noise"),
             "eps": FloatSlider(0.0, 0.6, 0.35, description="mixing ε"),
             "move": Choice(tuple(_MOVES), "middle → top", description="move mass"),
         },

@@ -30,7 +30,7 @@ def make_early_rejection_panel(name: str = "31.early_rejection") -> Panel:
     taus = jnp.array([4, 8, 16, 32, 64, 128, 192, 256])
     extent = (-3.0, 3.0, -3.0, 3.0)
 
-    def compute(key, tau, noise, late_fraction, num_beams):
+    def compute(key, tau, noise_std, late_fraction, num_beams):
         er, van = _er.er_experiment(
             key,
             tau,
@@ -39,7 +39,7 @@ def make_early_rejection_panel(name: str = "31.early_rejection") -> Panel:
             beam_width=beam_width,
             num_steps=num_steps,
             num_tokens=num_tokens,
-            noise=noise,
+            noise_std=noise_std,
             late_fraction=late_fraction,
             kappa=0.5,
         )
@@ -51,7 +51,7 @@ def make_early_rejection_panel(name: str = "31.early_rejection") -> Panel:
             "acc": jnp.stack([van.success.mean(), er.success.mean()]),
             "tokens": jnp.stack([van.tokens.mean(), er.tokens.mean()]),
             "dropped": er.dropped_best.mean(),
-            "margin_risk": _er.drop_best_prob(jnp.asarray(0.5), taus, noise, num_beams, num_beams // beam_width),
+            "margin_risk": _er.drop_best_prob(jnp.asarray(0.5), taus, noise_std, num_beams, num_beams // beam_width),
         }
 
     def setup(fig: Figure) -> None:
@@ -95,7 +95,7 @@ def make_early_rejection_panel(name: str = "31.early_rejection") -> Panel:
         compute,
         {
             "tau": FloatSlider(1.0, 256.0, 64.0, log=True, description="partial length τ"),
-            "noise": FloatSlider(0.5, 8.0, 3.0, log=True, description="token noise σ"),
+            "noise_std": FloatSlider(0.5, 8.0, 3.0, log=True, description="token noise σ"),
             "late_fraction": FloatSlider(0.0, 1.0, 0.0, description="late-reveal fraction"),
             "num_beams": IntSlider(8, 16, 16, buckets=(8, 16), description="candidates N"),
         },

@@ -79,7 +79,7 @@ def regression_demo(
     key: jax.Array,
     kernel_name: str,
     lengthscale,
-    noise,
+    noise_var,
     num_points,
     *,
     max_points: int = 64,
@@ -99,7 +99,7 @@ def regression_demo(
         kernel_name: one of :data:`KERNEL_FAMILIES` (static), or an integer index into it (may be traced; see
             :func:`make_kernel`).
         lengthscale: ℓ of the model kernel (traced).
-        noise: the model's noise variance σ² (traced; the data have noise sd ``data_noise_sd``).
+        noise_var: the model's noise variance σ² (traced; the data have noise sd ``data_noise_sd``).
         num_points: number n ≤ ``max_points`` of observations used (traced int).
         max_points: number of inputs drawn (static).
         data_noise_sd: standard deviation of the observation noise that generated the data.
@@ -112,7 +112,7 @@ def regression_demo(
     x = jax.random.uniform(kx, (max_points,), minval=-3.0, maxval=3.0)
     y = toy_function(x) + data_noise_sd * jax.random.normal(ky, (max_points,))
     used = jnp.arange(max_points) < num_points
-    noise_vec = jnp.where(used, noise, _IGNORED_NOISE)
+    noise_vec = jnp.where(used, noise_var, _IGNORED_NOISE)
     offset = 0.5 * jnp.sum(~used) * jnp.log(2 * jnp.pi * _IGNORED_NOISE)
     x_test = jnp.linspace(-3.5, 3.5, num_test)
     kernel = make_kernel(kernel_name, lengthscale)
@@ -151,7 +151,7 @@ class LengthscaleRecovery(NamedTuple):
 def lengthscale_recovery(
     key: jax.Array,
     true_lengthscale,
-    noise,
+    noise_var,
     num_points: int,
     num_replicates: int,
     *,
@@ -162,7 +162,7 @@ def lengthscale_recovery(
     Args:
         key: PRNG key.
         true_lengthscale: ℓ* of the generating RBF kernel (variance 1).
-        noise: noise variance σ² (known to the model).
+        noise_var: noise variance σ² (known to the model).
         num_points: n inputs per data set, uniform on [0, 10] (static).
         num_replicates: number R of independent data sets (static).
         num_grid: size of the lengthscale grid on [ℓ*/10, 10 ℓ*] (static).
@@ -176,8 +176,8 @@ def lengthscale_recovery(
         kx, kf, kn = jax.random.split(k, 3)
         x = jax.random.uniform(kx, (num_points,), minval=0.0, maxval=10.0)
         f = mvn_samples(kf, jnp.zeros(num_points), RBF(true_lengthscale)(x), 1)[0]
-        y = f + jnp.sqrt(noise) * jax.random.normal(kn, (num_points,))
-        lml = jax.vmap(lambda ell: log_marginal_likelihood(RBF(ell), x, y, noise, jitter=1e-8))(ell_grid)
+        y = f + jnp.sqrt(noise_var) * jax.random.normal(kn, (num_points,))
+        lml = jax.vmap(lambda ell: log_marginal_likelihood(RBF(ell), x, y, noise_var, jitter=1e-8))(ell_grid)
         return ell_grid[jnp.argmax(lml)], lml
 
     ell_hat, lml = jax.vmap(one)(jax.random.split(key, num_replicates))
