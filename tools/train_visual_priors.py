@@ -59,8 +59,8 @@ def main() -> None:
     lms = vp.pretrain_lms(k_pre, mixtures, num_seeds=args.seeds, num_steps=args.steps, batch=BATCH)
     base = vp.init_lms(k_base, np.arange(args.seeds))
     every = jax.tree_util.tree_map(lambda a, b: jnp.concatenate([a, b]), lms.params, base)
-    adapters = vp.fit_adapters(k_adapt, every, num_pairs=NUM_PAIRS, num_steps=ADAPTER_STEPS, noise=NOISE)
-    perception, reasoning = (np.asarray(a) for a in vp.vqa_accuracy(k_test, every, adapters, NUM_TEST, noise=NOISE))
+    adapters = vp.fit_adapters(k_adapt, every, num_pairs=NUM_PAIRS, num_steps=ADAPTER_STEPS, noise_std=NOISE)
+    perception, reasoning = (np.asarray(a) for a in vp.vqa_accuracy(k_test, every, adapters, NUM_TEST, noise_std=NOISE))
     m, s = len(mixtures), args.seeds
     losses = lms.losses[:, : args.steps // WINDOW * WINDOW].reshape(m, s, -1, WINDOW).mean(-1)
     grid = vp.MixtureGrid(
@@ -76,7 +76,7 @@ def main() -> None:
             batch=BATCH,
             num_pairs=NUM_PAIRS,
             adapter_steps=ADAPTER_STEPS,
-            noise=NOISE,
+            noise_std=NOISE,
             num_test=NUM_TEST,
             window=WINDOW,
             adapter_loss_first=float(adapters.losses[:, :20].mean()),

@@ -50,7 +50,7 @@ def test_generic_text_follows_the_markov_chain():
 def test_vision_slots_equal_the_token_model_when_the_adapter_reads_colours_exactly():
     lm = jax.tree_util.tree_map(lambda a: a[0], vp.init_lms(KEY, np.arange(1), d_model=16, num_layers=2))
     weight = jnp.linalg.pinv(vp._encoder()) @ lm.embed[: vp.NUM_COLOURS]  # encoder vector -> colour embedding
-    feats, question, answer, task = vp.sample_vision_batch(KEY, 3, noise=0.0)
+    feats, question, answer, task = vp.sample_vision_batch(KEY, 3, noise_std=0.0)
     enc = np.asarray(vp._encoder())
     grid = np.argmin(((np.asarray(feats)[:, :, None] - enc) ** 2).sum(-1), -1)  # noiseless: the nearest colour
     assert np.allclose(np.asarray(feats), enc[grid])

@@ -12,76 +12,48 @@ behind :func:`sample`),
 :mod:`~priorscope.diffusion.experiments` (the experiment drivers behind the notebooks' panels and claims).
 """
 
-from . import experiments as experiments
-from . import fkc as fkc
-from . import gmm as gmm
-from . import interpolants as interpolants
-from . import inverse as inverse
-from . import langevin as langevin
-from . import schedules as schedules
-from . import sds as sds
-from . import solvers as solvers
-from . import targets as targets
-from .fkc import FKFields as FKFields
-from .fkc import annealed as annealed
-from .fkc import fkc_sample as fkc_sample
-from .fkc import product as product
-from .fkc import tilted as tilted
-from .gmm import GaussianMixture as GaussianMixture
-from .interpolants import Interpolant as Interpolant
-from .inverse import dps_sample as dps_sample
-from .inverse import ensemble_sample as ensemble_sample
-from .inverse import exact_posterior as exact_posterior
-from .schedules import EDM as EDM
-from .schedules import Cosine as Cosine
-from .schedules import RectifiedFlow as RectifiedFlow
-from .schedules import Schedule as Schedule
-from .schedules import Switch as Switch
-from .schedules import VPLinear as VPLinear
-from .schedules import get_schedule as get_schedule
-from .schedules import time_grid as time_grid
-from .solvers import SOLVERS as SOLVERS
-from .solvers import Solver as Solver
-from .solvers import SolverOptions as SolverOptions
-from .solvers import TimeGrid as TimeGrid
-from .solvers import get_solver as get_solver
-from .solvers import integrate as integrate
-from .solvers import sample as sample
+from . import experiments, fkc, gmm, interpolants, inverse, langevin, schedules, sds, solvers, targets
+from .fkc import FKFields, annealed, fkc_sample, product, tilted
+from .gmm import GaussianMixture
+from .interpolants import Interpolant
+from .inverse import dps_sample, ensemble_sample, exact_posterior
+from .schedules import EDM, Cosine, RectifiedFlow, Schedule, Switch, VPLinear, get_schedule, time_grid
+from .solvers import SOLVERS, Solver, SolverOptions, TimeGrid, get_solver, integrate, sample
 
 __all__ = [
-    "fkc",
-    "interpolants",
-    "inverse",
+    "Cosine",
+    "EDM",
     "FKFields",
-    "annealed",
-    "fkc_sample",
-    "product",
-    "tilted",
+    "GaussianMixture",
     "Interpolant",
+    "RectifiedFlow",
+    "SOLVERS",
+    "Schedule",
+    "Solver",
+    "SolverOptions",
+    "Switch",
+    "TimeGrid",
+    "VPLinear",
+    "annealed",
     "dps_sample",
     "ensemble_sample",
     "exact_posterior",
     "experiments",
+    "fkc",
+    "fkc_sample",
+    "get_schedule",
+    "get_solver",
     "gmm",
+    "integrate",
+    "interpolants",
+    "inverse",
     "langevin",
+    "product",
+    "sample",
     "schedules",
     "sds",
     "solvers",
     "targets",
-    "GaussianMixture",
-    "Schedule",
-    "VPLinear",
-    "Cosine",
-    "EDM",
-    "RectifiedFlow",
-    "Switch",
-    "get_schedule",
+    "tilted",
     "time_grid",
-    "SOLVERS",
-    "Solver",
-    "SolverOptions",
-    "TimeGrid",
-    "get_solver",
-    "sample",
-    "integrate",
 ]

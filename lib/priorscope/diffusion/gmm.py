@@ -38,6 +38,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from priorscope._checks import check_finite, check_probabilities, check_shape, is_data
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "GaussianMixture",
@@ -59,8 +60,7 @@ __all__ = [
 ]
 
 
-@jax.tree_util.register_dataclass
-@dataclasses.dataclass(frozen=True)
+@pytree_dataclass
 class GaussianMixture:
     r"""A Gaussian mixture in :math:`\mathbb R^d` as a frozen pytree.
 

@@ -39,6 +39,7 @@ import jax.numpy as jnp
 from jax.scipy.stats import norm
 
 from priorscope import _checks as _c
+from priorscope._pytree import pytree_dataclass
 from priorscope.diffusion import gmm
 
 __all__ = [
@@ -59,8 +60,7 @@ PATHS = ("linear", "trig")
 GAMMAS = ("brownian", "sin2", "zero")
 
 
-@jax.tree_util.register_dataclass
-@dataclasses.dataclass(frozen=True)
+@pytree_dataclass
 class Interpolant:
     """Coefficients :math:`\\alpha, \\beta, \\gamma` of a stochastic interpolant.
 

@@ -25,7 +25,6 @@ References:
 
 from __future__ import annotations
 
-import dataclasses
 import numbers
 
 import jax
@@ -33,6 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from priorscope._checks import check_choice, check_interval, check_positive, is_concrete
+from priorscope._pytree import pytree_dataclass
 
 __all__ = [
     "Schedule",
@@ -103,12 +103,7 @@ class Schedule:
         return 2.0 * s * self.d_sigma(t) - 2.0 * self.drift(t) * s**2
 
 
-def _pytree(cls):
-    cls = dataclasses.dataclass(frozen=True)(cls)
-    return jax.tree_util.register_dataclass(cls)
-
-
-@_pytree
+@pytree_dataclass
 class VPLinear(Schedule):
     r"""Variance-preserving schedule with a linear :math:`\beta(t)` (Song et al. 2021; DPM-Solver default).
 
@@ -155,7 +150,7 @@ class VPLinear(Schedule):
         return 2.0 * big_l / (self.beta_min + jnp.sqrt(self.beta_min**2 + 2.0 * db * big_l))
 
 
-@_pytree
+@pytree_dataclass
 class Cosine(Schedule):
     r"""Cosine schedule written in log-SNR form (Nichol & Dhariwal 2021; Kingma et al. 2021).
 
@@ -207,7 +202,7 @@ class Cosine(Schedule):
         return (jnp.arctan(jnp.exp(-lam)) - b) / a
 
 
-@_pytree
+@pytree_dataclass
 class EDM(Schedule):
     r"""Variance-exploding EDM path (Karras et al. 2022) on the unit interval.
 
@@ -241,7 +236,7 @@ class EDM(Schedule):
         return jnp.exp(-lam) / self.sigma_max
 
 
-@_pytree
+@pytree_dataclass
 class RectifiedFlow(Schedule):
     r"""Rectified-flow / linear interpolant path (Liu et al. 2022): :math:`\alpha = 1 - t,\ \sigma = t`.
 
@@ -264,7 +259,7 @@ class RectifiedFlow(Schedule):
         return jax.nn.sigmoid(-lam)
 
 
-@_pytree
+@pytree_dataclass
 class Switch(Schedule):
     """One of several schedules, picked by a (possibly traced) integer ``index``.
 

@@ -221,28 +221,28 @@ def _encoder():
     return jax.random.normal(jax.random.key(ENCODER_SEED), (NUM_COLOURS, FEATURE_DIM))
 
 
-def _vision(key, num_per_task, noise):
+def _vision(key, num_per_task, noise_std):
     kg, ka, km, kn = jax.random.split(key, 4)
     grid = _grid(kg, 2 * num_per_task)
     seqs = jnp.concatenate([_at(ka, grid[:num_per_task]), _more(km, grid[num_per_task:])])
-    feats = _encoder()[grid] + noise * jax.random.normal(kn, (*grid.shape, FEATURE_DIM))
+    feats = _encoder()[grid] + noise_std * jax.random.normal(kn, (*grid.shape, FEATURE_DIM))
     task = jnp.repeat(jnp.arange(2), num_per_task)
     return _Vision(feats, seqs[:, NUM_CELLS + 1 : NUM_CELLS + 5], seqs[:, -1], task)
 
 
 def sample_vision_batch(
-    key: jax.Array, num_per_task: int, *, noise: float = 0.5
+    key: jax.Array, num_per_task: int, *, noise_std: float = 0.5
 ) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """Seen grids and questions: ``num_per_task`` perception questions, then as many reasoning questions.
 
     Returns:
-        ``features`` ``(N, 9, 8)`` (encoder output: the colour's fixed random vector plus ``noise`` times a standard
-        Gaussian), ``question`` ``(N, 4)`` tokens ``op, x, y, =``, ``answer`` ``(N,)`` token ids and ``task``
+        ``features`` ``(N, 9, 8)`` (encoder output: the colour's fixed random vector plus ``noise_std`` times a standard
+        normal draw), ``question`` ``(N, 4)`` tokens ``op, x, y, =``, ``answer`` ``(N,)`` token ids and ``task``
         ``(N,)`` (0 perception, 1 reasoning), with ``N = 2 * num_per_task``.
     """
     num_per_task = check_int("num_per_task", num_per_task, min_value=1)
-    noise = check_nonnegative("noise", check_float("noise", noise))
-    return tuple(_vision(key, num_per_task, noise))  # type: ignore[return-value]
+    noise_std = check_nonnegative("noise_std", check_float("noise_std", noise_std))
+    return tuple(_vision(key, num_per_task, noise_std))  # type: ignore[return-value]
 
 
 def _allowed():
@@ -274,7 +274,7 @@ def fit_adapters(
     num_pairs: int = 512,
     num_steps: int = 300,
     batch: int = 64,
-    noise: float = 0.5,
+    noise_std: float = 0.5,
     learning_rate: float = 1e-2,
 ) -> AdapterFit:
     """Train one linear adapter per frozen LM on the same ``num_pairs`` (seen grid, question, answer) examples.
@@ -285,7 +285,7 @@ def fit_adapters(
     Args:
         key: PRNG key (the training pairs, initialisation, minibatches).
         lms: stacked LM weights (``PretrainedLMs.params`` or :func:`init_lms`).
-        num_pairs, num_steps, batch: sizes; noise: encoder noise; learning_rate: AdamW peak.
+        num_pairs, num_steps, batch: sizes; noise_std: encoder noise; learning_rate: AdamW peak.
     """
     check_type("lms", lms, nn.TransformerParams, "stacked TransformerParams (PretrainedLMs.params or init_lms)")
     if lms.embed.ndim != 3:
@@ -293,10 +293,10 @@ def fit_adapters(
     num_pairs = check_int("num_pairs", num_pairs, min_value=2)
     num_steps = check_int("num_steps", num_steps, min_value=1)
     batch = check_int("batch", batch, min_value=1)
-    noise = check_nonnegative("noise", check_float("noise", noise))
+    noise_std = check_nonnegative("noise_std", check_float("noise_std", noise_std))
     num_models, d = lms.embed.shape[0], lms.embed.shape[2]
     kd, ki, kf = jax.random.split(key, 3)
-    pool = _vision(kd, num_pairs // 2, noise)
+    pool = _vision(kd, num_pairs // 2, noise_std)
     adapters = {
         "weight": jax.random.normal(ki, (num_models, FEATURE_DIM, d)) / np.sqrt(FEATURE_DIM),
         "bias": jnp.zeros((num_models, d)),
@@ -314,7 +314,7 @@ def fit_adapters(
 
 
 def vqa_accuracy(
-    key: jax.Array, lms: nn.TransformerParams, adapters: AdapterFit, num_per_task: int, *, noise: float = 0.5
+    key: jax.Array, lms: nn.TransformerParams, adapters: AdapterFit, num_per_task: int, *, noise_std: float = 0.5
 ) -> tuple[jax.Array, jax.Array]:
     """Accuracy of every (frozen LM, adapter) pair on fresh seen grids: ``(perception, reasoning)``, each ``(M,)``.
 
@@ -324,8 +324,8 @@ def vqa_accuracy(
     check_type("adapters", adapters, AdapterFit, "an AdapterFit from fit_adapters")
     check_type("lms", lms, nn.TransformerParams, "stacked TransformerParams (PretrainedLMs.params or init_lms)")
     num_per_task = check_int("num_per_task", num_per_task, min_value=1)
-    noise = check_nonnegative("noise", check_float("noise", noise))
-    data = _vision(key, num_per_task, noise)
+    noise_std = check_nonnegative("noise_std", check_float("noise_std", noise_std))
+    data = _vision(key, num_per_task, noise_std)
 
     @jax.jit
     def one(lm, w, b):
