@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from priorscope._checks import check_int, check_ndim, check_positive
 
@@ -65,8 +66,8 @@ def eight_schools_exact_moments(
     """
     check_ndim("y", y, 1)
     check_ndim("sigma", sigma, 1)
-    if jnp.shape(y) != jnp.shape(sigma):
-        raise ValueError(f"y and sigma must have the same shape, got {jnp.shape(y)} and {jnp.shape(sigma)}")
+    if np.shape(y) != np.shape(sigma):
+        raise ValueError(f"y and sigma must have the same shape, got {np.shape(y)} and {np.shape(sigma)}")
     sigma = check_positive("sigma", sigma)
     tau_scale = check_positive("tau_scale", tau_scale)
     mu_scale = check_positive("mu_scale", mu_scale)
