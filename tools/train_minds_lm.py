@@ -15,12 +15,12 @@ The notebook loads these by default; ``tests/minds_lm`` retrains at tiny size an
 from __future__ import annotations
 
 import argparse
-import hashlib
 import time
 from pathlib import Path
 
 import jax
 import numpy as np
+from npz_hash import content_sha256
 
 from priorscope.minds import prior_influence as pi
 
@@ -31,17 +31,6 @@ EXPONENT = 1.5
 NUM_LAYERS = 3
 D_MODEL = 32
 FINETUNE_STEPS = 200
-
-
-def sha256(path: Path) -> str:
-    """sha256 of the arrays (names, dtypes, shapes, bytes): zip timestamps make the file's own hash vary."""
-    h = hashlib.sha256()
-    with np.load(path) as z:
-        for name in sorted(z.files):
-            a = np.ascontiguousarray(z[name])
-            h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
-            h.update(a.tobytes())
-    return h.hexdigest()
 
 
 def main() -> None:
@@ -72,7 +61,7 @@ def main() -> None:
     pi.save_prior_lms(tuned_path, tuned, **meta)
     print(f"done in {time.perf_counter() - start:.0f} s")
     for p in (base_path, tuned_path):
-        print(f"content sha256 {sha256(p)}  {p.name}  ({p.stat().st_size / 1024:.0f} KiB)")
+        print(f"content sha256 {content_sha256(p)}  {p.name}  ({p.stat().st_size / 1024:.0f} KiB)")
     print("loss curve (seed 0, mean of 50-step windows):", np.round(models[0].losses.reshape(-1, 50).mean(1), 3))
 
 

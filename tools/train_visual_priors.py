@@ -13,13 +13,13 @@ size and checks that the loss falls.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import time
 from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from npz_hash import content_sha256
 
 from priorscope.minds import visual_priors as vp
 
@@ -32,17 +32,6 @@ ADAPTER_STEPS = 300
 NOISE = 0.5
 NUM_TEST = 1000  # per task
 WINDOW = 50
-
-
-def sha256(path: Path) -> str:
-    """sha256 of the arrays (names, dtypes, shapes, bytes): zip timestamps make the file's own hash vary."""
-    h = hashlib.sha256()
-    with np.load(path) as z:
-        for name in sorted(z.files):
-            a = np.ascontiguousarray(z[name])
-            h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
-            h.update(a.tobytes())
-    return h.hexdigest()
 
 
 def main() -> None:
@@ -86,7 +75,7 @@ def main() -> None:
     path = args.out / "mixture_grid.npz"
     vp.save_mixture_grid(path, grid)
     print(f"done in {time.perf_counter() - start:.0f} s")
-    print(f"content sha256 {sha256(path)}  {path.name}  ({path.stat().st_size / 1024:.0f} KiB)")
+    print(f"content sha256 {content_sha256(path)}  {path.name}  ({path.stat().st_size / 1024:.0f} KiB)")
     for i, mix in enumerate(mixtures):
         print(
             f"r={mix[0]:.2f} v={mix[1]:.2f} w={mix[2]:.2f}: loss {losses[i, :, 0].mean():.2f} -> "
