@@ -24,7 +24,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from priorscope.diffusion import GaussianMixture, VPLinear, gmm, solvers
 
@@ -59,24 +58,6 @@ def _endpoint_errors(model, x_T, schedule, name, steps, ref, **kw):
     return np.asarray(jnp.mean(jnp.linalg.norm(ends - ref, axis=-1), axis=-1))
 
 
-@pytest.fixture(scope="module")
-def gmm_problem():
-    with jax.enable_x64(True):
-        mix, sched = gmm.ring(8, radius=2.0, std=0.3), VPLinear()
-        x_T = jax.random.normal(jax.random.key(0), (8, 2), dtype=jnp.float64)
-        vf = jax.jit(lambda x, t: jax.vmap(lambda xi: gmm.velocity(mix, sched, xi, t))(x))
-        sol = solve_ivp(
-            lambda t, y: np.asarray(vf(y.reshape(-1, 2), t)).ravel(),
-            (1.0, 1e-3),
-            np.asarray(x_T).ravel(),
-            method="DOP853",
-            rtol=1e-10,
-            atol=1e-12,
-        )
-        assert sol.success
-        return mix, sched, x_T, sol.y[:, -1].reshape(-1, 2)
-
-
 def test_the_registry_is_consistent():
     for name, s in solvers.SOLVERS.items():
         assert s.name == name and solvers.get_solver(name) is s
@@ -86,8 +67,8 @@ def test_the_registry_is_consistent():
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_every_solver_converges_on_a_mixture(gmm_problem, name):
-    mix, sched, x_T, ref = gmm_problem
+def test_every_solver_converges_on_a_mixture(ring_reference, name):
+    mix, sched, x_T, ref = ring_reference
     with jax.enable_x64(True):
         errs = _endpoint_errors(gmm.denoiser(mix, sched), x_T, sched, name, CONVERGENCE_STEPS, ref)
     assert np.all(np.diff(errs) < 0), errs

@@ -4,35 +4,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from priorscope.diffusion import GaussianMixture, RectifiedFlow, VPLinear, gmm, solvers, targets
 
 STEPS = [20, 40, 80, 160]
 
 
-@pytest.fixture(scope="module")
-def problem():
-    with jax.enable_x64(True):
-        mix = gmm.ring(8, radius=2.0, std=0.3)
-        sched = VPLinear()
-        x_T = jax.random.normal(jax.random.key(0), (8, 2), dtype=jnp.float64)
-        vf = jax.jit(lambda x, t: jax.vmap(lambda xi: gmm.velocity(mix, sched, xi, t))(x))
-        sol = solve_ivp(
-            lambda t, y: np.asarray(vf(y.reshape(-1, 2), t)).ravel(),
-            (1.0, 1e-3),
-            np.asarray(x_T).ravel(),
-            method="DOP853",
-            rtol=1e-10,
-            atol=1e-12,
-        )
-        assert sol.success
-        return mix, sched, x_T, sol.y[:, -1].reshape(-1, 2)
-
-
-def _errors(problem, solver, steps_list=STEPS, **kw):
+def _errors(ring_reference, solver, steps_list=STEPS, **kw):
     """Mean endpoint error for each step count, all step counts in ONE compilation (padded grids)."""
-    mix, sched, x_T, ref = problem
+    mix, sched, x_T, ref = ring_reference
     model = gmm.denoiser(mix, sched)
     ts, orders = solvers.padded_grids(sched, steps_list, solver)
     one = lambda t, o: solvers.integrate(model, x_T, sched, t, solver, orders=o, **kw)
@@ -45,35 +25,35 @@ def _order(steps_list, errs):
 
 
 @pytest.mark.parametrize(("solver", "low", "high"), [("ddim", 0.85, 1.15), ("dpm++2m", 1.75, 2.3)])
-def test_convergence_order_against_scipy(problem, solver, low, high):
-    errs = _errors(problem, solver)
+def test_convergence_order_against_scipy(ring_reference, solver, low, high):
+    errs = _errors(ring_reference, solver)
     assert np.all(np.diff(errs) < 0)
     assert low <= _order(STEPS, errs) <= high
 
 
 @pytest.mark.parametrize("solver", ["euler", "heun", "dpm2m", "dpm3m", "dpm++3m"])
-def test_every_solver_converges(problem, solver):
-    errs = _errors(problem, solver, [40, 160])
+def test_every_solver_converges(ring_reference, solver):
+    errs = _errors(ring_reference, solver, [40, 160])
     assert errs[1] < errs[0] / 3.5  # at least first order
     assert errs[1] < 2e-2
 
 
-def test_higher_order_is_more_accurate(problem):
-    ddim, pp2, pp3 = (_errors(problem, s, [20]) for s in ("ddim", "dpm++2m", "dpm++3m"))
+def test_higher_order_is_more_accurate(ring_reference):
+    ddim, pp2, pp3 = (_errors(ring_reference, s, [20]) for s in ("ddim", "dpm++2m", "dpm++3m"))
     assert pp2 < ddim / 3
     assert pp3 < pp2
 
 
-def test_ddim_equals_first_order_dpm_solvers(problem):
-    mix, sched, x_T, _ = problem
+def test_ddim_equals_first_order_dpm_solvers(ring_reference):
+    mix, sched, x_T, _ = ring_reference
     model = gmm.denoiser(mix, sched)
     a = solvers.sample(model, x_T, sched, "ddim", 7)
     for s in ("dpm++1", "dpm1"):
         np.testing.assert_allclose(np.asarray(solvers.sample(model, x_T, sched, s, 7)), a, rtol=1e-10)
 
 
-def test_prediction_types_give_the_same_samples(problem):
-    mix, sched, x_T, _ = problem
+def test_prediction_types_give_the_same_samples(ring_reference):
+    mix, sched, x_T, _ = ring_reference
     ref = solvers.sample(gmm.denoiser(mix, sched), x_T, sched, "dpm++2m", 15)
     for target in targets.TARGETS:
         model = lambda x, t, target=target: gmm.predict(mix, sched, x, t, target)
@@ -81,8 +61,8 @@ def test_prediction_types_give_the_same_samples(problem):
         np.testing.assert_allclose(np.asarray(got), np.asarray(ref), rtol=1e-8, atol=1e-10)
 
 
-def test_trajectory_shape_and_endpoints(problem):
-    mix, sched, x_T, _ = problem
+def test_trajectory_shape_and_endpoints(ring_reference):
+    mix, sched, x_T, _ = ring_reference
     traj = solvers.sample(gmm.denoiser(mix, sched), x_T, sched, "heun", 6, return_trajectory=True)
     assert traj.shape == (7, *x_T.shape)
     np.testing.assert_array_equal(np.asarray(traj[0]), np.asarray(x_T))
@@ -91,8 +71,8 @@ def test_trajectory_shape_and_endpoints(problem):
     assert solvers.nfe("heun", 6) == 12 and solvers.nfe("dpm++2m", 6) == 6
 
 
-def test_euler_maruyama_zeta0_is_euler(problem):
-    mix, sched, x_T, _ = problem
+def test_euler_maruyama_zeta0_is_euler(ring_reference):
+    mix, sched, x_T, _ = ring_reference
     model = gmm.denoiser(mix, sched)
     grid = solvers.TimeGrid(30, kind="uniform")
     a = solvers.sample(model, x_T, sched, "euler", grid)
@@ -124,8 +104,8 @@ def test_thresholding_is_inactive_within_range_and_clips_outside():
     assert np.max(np.abs(clipped[1])) <= 1.0 + 1e-12
 
 
-def test_bad_input(problem):
-    mix, sched, x_T, _ = problem
+def test_bad_input(ring_reference):
+    mix, sched, x_T, _ = ring_reference
     model = gmm.denoiser(mix, sched)
     with pytest.raises(ValueError, match="num_steps must be >= 1, got 0"):
         solvers.sample(model, x_T, sched, grid=solvers.TimeGrid(num_steps=0))
@@ -165,8 +145,8 @@ def test_bad_input(problem):
     assert np.all(np.isfinite(np.asarray(out)))
 
 
-def test_traced_steps_match_static_steps(problem):
-    mix, sched, x_T, _ = problem
+def test_traced_steps_match_static_steps(ring_reference):
+    mix, sched, x_T, _ = ring_reference
     model = gmm.denoiser(mix, sched)
     run = jax.jit(lambda n: solvers.sample(model, x_T, sched, "dpm++3m", solvers.TimeGrid(n, max_steps=12)))
     for n in (4, 12):
