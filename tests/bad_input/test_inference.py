@@ -40,6 +40,11 @@ CASES = [
     ),
     Case("make_nuts", "example_args", lambda: inference.make_nuts(model, [1.0], num_warmup=10, num_samples=10)),
     Case("make_nuts", "model", lambda: inference.make_nuts(3, ARGS, num_warmup=10, num_samples=10)),
+    Case(
+        "make_nuts",
+        "init_values",
+        lambda: inference.make_nuts(model, ARGS, num_warmup=10, num_samples=10, init_values={"mu": 0.0}),
+    ),
     # the run function's traced model arguments: NaN data, a non-positive prior scale
     Case.jit("make_nuts", "model argument 0", lambda: _run()(KEY, jnp.array([0.0, NAN, 1.0]), 1.0)),
     Case.jit("make_nuts", "non-finite log density", lambda: _run()(KEY, jnp.zeros(3), -1.0)),

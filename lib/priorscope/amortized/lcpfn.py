@@ -31,14 +31,13 @@ import jax.numpy as jnp
 import numpy as np
 import numpyro
 import numpyro.distributions as dist
-from numpyro.infer.hmc import hmc
-from numpyro.infer.util import initialize_model, unconstrain_fn
 
 from priorscope import nn
 from priorscope._checks import check_int, check_ndim, check_type, is_concrete
 from priorscope.amortized.bar import bar_cdf, bar_log_prob
 from priorscope.amortized.pfn import pfn_logits
 from priorscope.amortized.priors import lc_is_valid, lc_mean_curves, sample_lc_curves
+from priorscope.inference.nuts import make_nuts
 
 __all__ = [
     "LC_SITES",
@@ -129,8 +128,8 @@ def make_lc_nuts(
 ) -> Callable[..., dict[str, jax.Array]]:
     """Build ``run(key, y, num_observed) -> draws``, a jitted NUTS for :func:`lc_model` (draws ``(chains, samples)``).
 
-    Like :func:`priorscope.inference.make_nuts` (NumPyro's functional NUTS in one ``lax.scan``, chains vmapped),
-    except where the chains start: a uniform random point would usually break the truncation, so each chain starts
+    It is :func:`priorscope.inference.make_nuts` (NumPyro's functional NUTS in one ``lax.scan``, chains vmapped)
+    with its own ``init_values``: a uniform random point would usually break the truncation, so each chain starts
     at one of the ``num_chains`` best of ``num_candidates`` valid prior draws, ranked by the likelihood of the
     observed epochs (the data pick the start, the prior guarantees it is valid).
     """
@@ -140,48 +139,34 @@ def make_lc_nuts(
     num_chains = check_int("num_chains", num_chains, min_value=1)
     num_candidates = check_int("num_candidates", num_candidates, min_value=num_chains)
     max_tree_depth = check_int("max_tree_depth", max_tree_depth, min_value=1)
-    example = (jnp.full(num_epochs, 0.5), jnp.asarray(1))
-    info = initialize_model(jax.random.key(0), lc_model, model_args=example, dynamic_args=True)
-    init_kernel, sample_kernel = hmc(potential_fn_gen=info.potential_fn, algo="NUTS")
     t = jnp.arange(1, num_epochs + 1, dtype=float)
 
-    def one_chain(key, z0, model_args):
-        state = init_kernel(
-            z0,
-            num_warmup,
-            target_accept_prob=target_accept_prob,
-            max_tree_depth=max_tree_depth,
-            model_args=model_args,
-            rng_key=key,
-        )
-
-        def step(state, _):
-            state = sample_kernel(state, model_args=model_args)
-            return state, state.z
-
-        _, zs = jax.lax.scan(step, state, None, length=num_warmup + num_samples)
-        zs = jax.tree_util.tree_map(lambda a: a[num_warmup:], zs)
-        return jax.vmap(info.postprocess_fn(*model_args))(zs)
-
-    @jax.jit
-    def _run(key, y, num_observed):
-        k_cand, k_run = jax.random.split(key)
-        _, cand = sample_lc_curves(k_cand, num_candidates, num_epochs)
+    def starts(key: jax.Array, y: jax.Array, num_observed: jax.Array) -> dict[str, jax.Array]:
+        # the num_chains best of num_candidates valid prior draws, ranked by the likelihood of the observed epochs
+        _, cand = sample_lc_curves(key, num_candidates, num_epochs)
         seen = jnp.arange(num_epochs) < num_observed
         ll = jax.scipy.stats.norm.logpdf(y, lc_mean_curves(t, cand), jnp.exp(cand["log_sigma"])[:, None])
         best = jnp.argsort(-jnp.sum(jnp.where(seen, ll, 0.0), axis=-1))[:num_chains]
-        starts = {k: cand[k][best] for k in LC_SITES}
-        args = (y, num_observed)
-        z0 = jax.vmap(lambda p: unconstrain_fn(lc_model, args, {}, p))(starts)
-        draws = jax.vmap(one_chain, in_axes=(0, 0, None))(jax.random.split(k_run, num_chains), z0, args)
-        return {k: draws[k] for k in LC_SITES}
+        return {k: cand[k][best] for k in LC_SITES}
+
+    nuts = make_nuts(
+        lc_model,
+        (jnp.full(num_epochs, 0.5), jnp.asarray(1)),
+        num_warmup=num_warmup,
+        num_samples=num_samples,
+        num_chains=num_chains,
+        target_accept_prob=target_accept_prob,
+        max_tree_depth=max_tree_depth,
+        init_values=starts,
+    )
 
     def run(key: jax.Array, y, num_observed) -> dict[str, jax.Array]:
         y = _check_curve("y", y)
         if y.shape[0] != num_epochs:
             raise ValueError(f"y must hold num_epochs = {num_epochs} values, got {y.shape[0]}")
         num_observed = _check_observed(num_observed, num_epochs)
-        return _run(key, y, jnp.asarray(num_observed))
+        draws = nuts(key, y, jnp.asarray(num_observed)).samples
+        return {k: draws[k] for k in LC_SITES}
 
     return run
 

@@ -21,7 +21,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 from numpyro.infer.hmc import hmc
-from numpyro.infer.util import initialize_model
+from numpyro.infer.util import initialize_model, unconstrain_fn
 
 from priorscope._checks import check_finite, check_float, check_int
 
@@ -53,6 +53,7 @@ def make_nuts(
     num_chains: int = 1,
     target_accept_prob: float = 0.8,
     max_tree_depth: int = 10,
+    init_values: Callable[..., dict[str, jax.Array]] | None = None,
 ) -> Callable[..., NUTSResult]:
     """Build ``run(key, *model_args) -> NUTSResult``, a jitted NUTS sampler for ``model``.
 
@@ -64,10 +65,13 @@ def make_nuts(
         num_chains: independent chains, vmapped, >= 1.
         target_accept_prob: dual-averaging target in (0, 1).
         max_tree_depth: NUTS maximum tree depth, >= 1.
+        init_values: where the chains start. ``None`` (default): independent uniform(−2, 2) points in
+            unconstrained space (NumPyro's ``init_to_uniform``). Otherwise a pure function
+            ``init_values(key, *model_args) -> {site: values}`` giving constrained starting values with a leading
+            ``(num_chains,)`` axis, for models whose support a uniform start would usually miss (a truncated prior).
 
     Returns:
-        ``run(key, *model_args)``; chains start at independent uniform(−2, 2) points in unconstrained space
-        (NumPyro's ``init_to_uniform``).
+        ``run(key, *model_args)``.
 
     Examples:
         >>> import numpyro, numpyro.distributions as dist, jax, jax.numpy as jnp
@@ -89,29 +93,32 @@ def make_nuts(
         raise TypeError(f"example_args must be a tuple, got {type(example_args).__name__}")
     if not callable(model):
         raise TypeError(f"model must be a NumPyro model function, got {type(model).__name__}")
+    if init_values is not None and not callable(init_values):
+        raise TypeError(f"init_values must be None or a function (key, *model_args) -> dict, got {init_values!r}")
 
     info = initialize_model(jax.random.key(0), model, model_args=example_args, dynamic_args=True)
     init_kernel, sample_kernel = hmc(potential_fn_gen=info.potential_fn, algo="NUTS")
     template = info.param_info.z
 
-    def one_chain(key: jax.Array, model_args: tuple[Any, ...]) -> NUTSResult:
-        k_init, k_run = jax.random.split(key)
+    def uniform_start(key: jax.Array) -> Any:
         leaves, tree = jax.tree_util.tree_flatten(template)
-        keys = jax.random.split(k_init, len(leaves))
-        z0 = jax.tree_util.tree_unflatten(
+        keys = jax.random.split(key, len(leaves))
+        return jax.tree_util.tree_unflatten(
             tree,
             [
                 jax.random.uniform(k, jnp.shape(x), jnp.result_type(x), -2.0, 2.0)
                 for k, x in zip(keys, leaves, strict=True)
             ],
         )
+
+    def one_chain(key: jax.Array, z0: Any, model_args: tuple[Any, ...]) -> NUTSResult:
         state = init_kernel(
             z0,
             num_warmup,
             target_accept_prob=target_accept_prob,
             max_tree_depth=max_tree_depth,
             model_args=model_args,
-            rng_key=k_run,
+            rng_key=key,
         )
         # A NaN in the data or an invalid hyperparameter (a scale <= 0) makes the log density non-finite at the
         # start: the chain would never move (acceptance 0), so it is an error rather than a silent result.
@@ -141,8 +148,18 @@ def make_nuts(
             check_finite(f"model argument {i} of run", a) if jnp.issubdtype(jnp.result_type(a), jnp.floating) else a
             for i, a in enumerate(model_args)
         )
-        keys = jax.random.split(key, num_chains)
-        return jax.vmap(one_chain, in_axes=(0, None))(keys, tuple(model_args))
+        model_args = tuple(model_args)
+        if init_values is None:
+            # per chain: one key for the uniform start, one for the sampler
+            pairs = jax.vmap(jax.random.split)(jax.random.split(key, num_chains))
+            k_init, k_run = pairs[:, 0], pairs[:, 1]
+            z0 = jax.vmap(uniform_start)(k_init)
+        else:
+            k_init, key = jax.random.split(key)
+            k_run = jax.random.split(key, num_chains)
+            starts = init_values(k_init, *model_args)
+            z0 = jax.vmap(lambda p: unconstrain_fn(model, model_args, {}, p))(starts)
+        return jax.vmap(one_chain, in_axes=(0, 0, None))(k_run, z0, model_args)
 
     return run
 
