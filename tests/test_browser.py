@@ -43,7 +43,7 @@ FIT_NOTEBOOKS = ("tutorials/t00_tour.md", "tutorials/t01_jax_essentials.md", "no
 #: JupyterLab's autosave interval for the test (seconds; the default is 120)
 AUTOSAVE_S = 2
 DEMO_CELLS = (
-    "from priorscope.viz.bayes import make_beta_binomial_panel, make_normal_mean_panel\nbeta_binomial_panel()",
+    "from priorscope.viz.bayes import make_beta_binomial_panel, make_normal_mean_panel\nmake_beta_binomial_panel()",
     "make_normal_mean_panel()",
 )
 
