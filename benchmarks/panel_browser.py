@@ -301,8 +301,13 @@ def main() -> None:
                     rows[target] = {"skipped": "drawn by matplotlib in the kernel (legacy path)"}
                     print(f"{target}: skipped (legacy matplotlib panel)")
                     continue
+                handle = panel.locator(".noUi-handle")
+                if not handle.count():  # e.g. 36's meta-prior panel: one Choice, no slider to press
+                    rows[target] = {"skipped": "no slider to press (its controls are choices or toggles)"}
+                    print(f"{target}: skipped (no slider)")
+                    continue
                 page.evaluate(INSTRUMENT, figure.first.element_handle())
-                panel.locator(".noUi-handle").first.focus()
+                handle.first.focus()
                 missed, kernel = 0, []
                 status = panel.locator(".widget-html", has_text="updated in").first
                 for k in range(args.presses):
